@@ -1,0 +1,63 @@
+/**
+ * The `dsm` command line: the only place that wires the layers together.
+ * Exit codes: 0 ok, 1 failed, 2 bad usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { makeContext } from './cli-context.js';
+import { EXIT_USAGE, reportError } from './errors.js';
+import { nodeCommand } from './node-command.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const ctx = makeContext(argv);
+  let pending: Promise<number> | undefined;
+  const run = (p: Promise<number>) => {
+    pending = p;
+  };
+  const program = new Command('dsm')
+    .description(
+      'distributed-streaming-mini: a small distributed video store to show latency, replication and availability',
+    )
+    .version(VERSION, '-v, --version')
+    .addOption(
+      new Option('--lang <lang>', 'language of messages (default: from LANG)').choices(['en', 'pt-BR']),
+    )
+    .exitOverride()
+    .showHelpAfterError('(add --help to see every flag)')
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+  program.addCommand(
+    nodeCommand(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'),
+  );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    return reportError(err, ctx);
+  }
+  if (!pending) {
+    program.outputHelp();
+    return EXIT_USAGE;
+  }
+  try {
+    return await pending;
+  } catch (err) {
+    return reportError(err, ctx);
+  }
+}
+
+const VERSION = '0.1.0';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Servers have closed by now; do not wait for stray timers.
+    setImmediate(() => process.exit(code));
+  },
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,108 @@
+/**
+ * `dsm node`: one storage node in the foreground.
+ *
+ *   dsm node --name node1 --port 8001 --latency-ms 50 --root node1/storage   (the original's flags)
+ *   dsm node --config nodes.json --name node1                                 (settings from the file)
+ *
+ * Where the settings come from: `--config` given → the file, flags override it; else `--root`
+ * given → the flags alone; else `nodes.json` in the current folder if it exists; else the flags'
+ * defaults (node1 on 8001, root node1/storage).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { startNodeServer } from '../node/node-server.js';
+import { findNode, loadClusterConfig } from '../shared/config-loader.js';
+import { type NodeConfig, nodeConfigSchema } from '../shared/config-schema.js';
+import { DEFAULTS } from '../shared/defaults.js';
+import { DsmError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { seededRng } from '../shared/random.js';
+import type { CliContext } from './cli-context.js';
+import { DEFAULT_CONFIG, msArg, portArg } from './options.js';
+import { onShutdownSignal } from './signals.js';
+
+interface NodeFlags {
+  name: string;
+  config?: string;
+  port: number;
+  host: string;
+  latencyMs: number;
+  jitterMs: number;
+  root?: string;
+  log: 'text' | 'json';
+  quiet?: boolean;
+  seed?: number;
+}
+
+export function nodeCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
+  const cmd = new Command('node')
+    .description('start a storage node: serve a folder over HTTP, with a simulated network latency')
+    .option('--name <name>', 'node name, shown in logs and X-Served-By', 'node1')
+    .option(
+      '--config <file>',
+      `take the node's settings from this cluster file (default: ${DEFAULT_CONFIG} if present)`,
+    )
+    .option('--port <port>', 'TCP port (0 = any free port)', portArg, 8001)
+    .option('--host <address>', 'address to bind; 0.0.0.0 serves your whole network', DEFAULTS.host)
+    .option(
+      '--latency-ms <ms>',
+      'simulated latency before the first byte of every response',
+      msArg,
+      DEFAULTS.latencyMs,
+    )
+    .option('--jitter-ms <ms>', 'random spread of the latency, ± ms', msArg, DEFAULTS.jitterMs)
+    .option('--root <folder>', 'folder to serve, created if missing (default: <name>/storage)')
+    .addOption(new Option('--log <format>', 'log format').choices(['text', 'json']).default(DEFAULTS.log))
+    .option('--quiet', 'no line per request')
+    .option('--seed <n>', 'seed for the jitter, to replay a demo exactly', (v) => Number.parseInt(v, 10));
+  cmd.action((flags: NodeFlags) => run(runNode(flags, cmd, ctx)));
+  return cmd;
+}
+
+async function resolveSettings(flags: NodeFlags, cmd: Command): Promise<NodeConfig> {
+  const given = (k: keyof NodeFlags) => cmd.getOptionValueSource(k) === 'cli';
+  const useConfig = given('config') || (!given('root') && existsSync(DEFAULT_CONFIG));
+  let base: Partial<NodeConfig> = {};
+  if (useConfig) {
+    const cfg = await loadClusterConfig(flags.config ?? DEFAULT_CONFIG);
+    base = findNode(cfg, flags.name);
+  }
+  const merged = {
+    name: flags.name,
+    host: given('host') || base.host === undefined ? flags.host : base.host,
+    port: given('port') || base.port === undefined ? flags.port : base.port,
+    latencyMs: given('latencyMs') || base.latencyMs === undefined ? flags.latencyMs : base.latencyMs,
+    jitterMs: given('jitterMs') || base.jitterMs === undefined ? flags.jitterMs : base.jitterMs,
+    root: resolve(flags.root ?? base.root ?? `${flags.name}/storage`),
+  };
+  const parsed = nodeConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DsmError('DSM_USAGE', { detail: `--${String(issue?.path[0] ?? 'name')}: ${issue?.message}` });
+  }
+  return parsed.data;
+}
+
+async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise<number> {
+  const settings = await resolveSettings(flags, cmd);
+  const log = createLogger({ name: settings.name, format: flags.log, quiet: Boolean(flags.quiet) });
+  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const node = await startNodeServer({ ...settings, log, rng: seededRng(seed) });
+  if (settings.host === '0.0.0.0' || settings.host === '::') {
+    log.warn(
+      `serving on every network interface (${settings.host}): anyone on this network can read these files`,
+    );
+  }
+  const files = await node.store.fileCount();
+  const jitter = settings.jitterMs ? ` ± ${settings.jitterMs}` : '';
+  log.info(
+    `listening on ${node.url()} · root ${node.store.root} · latency ${settings.latencyMs}${jitter} ms · ${files} file${
+      files === 1 ? '' : 's'
+    }${flags.seed !== undefined || settings.jitterMs ? ` · seed ${seed}` : ''}`,
+  );
+  await onShutdownSignal(ctx, () => log.info('stopping: finishing running responses…'));
+  await node.close();
+  log.info('stopped');
+  return 0;
+}

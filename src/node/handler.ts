@@ -1,0 +1,210 @@
+/**
+ * The storage node as a function from request to response (as Deno std's `file_server.ts`):
+ * routing, path checks, preconditions and ranges. It opens files but never writes to a socket;
+ * `write-response.ts` does that.
+ *
+ *   GET|HEAD /health         → 200 {"node","status","latencyMs","uptimeS","files"}
+ *   GET|HEAD /_dsm/files     → 200 [{"name","size","sha256","mtime"}]
+ *   GET|HEAD /               → 200 HTML index
+ *   GET|HEAD /<path>         → 200 | 206 | 304 | 412 | 416, or 4xx for bad paths
+ *   OPTIONS  *               → 204 CORS preflight
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { contentType as mimeContentType } from 'mime-types';
+import { DsmError, errorBody } from '../shared/errors.js';
+import { strongEtag, weakEtag } from '../shared/etag.js';
+import { evaluatePreconditions, rangeApplies, type Validators } from '../shared/preconditions.js';
+import { contentRange, parseRange } from '../shared/range.js';
+import { parseTargetPath } from '../shared/safe-path.js';
+import type { FileStore } from './file-store.js';
+import { indexPage } from './index-page.js';
+import { multipartLayout, newBoundary } from './multipart.js';
+import { discardBody, type Headers, jsonResponse, type NodeResponse } from './response.js';
+
+export interface NodeRequest {
+  method: string;
+  /** The raw request target, exactly as received (`req.url`). */
+  target: string;
+  headers: IncomingHttpHeaders;
+}
+
+export interface HandlerContext {
+  nodeName: string;
+  store: FileStore;
+  maxRanges: number;
+  /** Current simulated latency, reported by /health. */
+  latencyMs: () => number;
+  uptimeS: () => number;
+  newBoundary?: () => string;
+}
+
+const READ_METHODS = 'GET, HEAD, OPTIONS';
+
+export function errorResponse(err: DsmError, headers: Headers = {}): NodeResponse {
+  const data = Buffer.from(errorBody(err));
+  return {
+    status: err.status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length, ...headers },
+    body: { kind: 'bytes', data },
+  };
+}
+
+function contentTypeOf(name: string): string {
+  return mimeContentType(name.slice(name.lastIndexOf('/') + 1)) || 'application/octet-stream';
+}
+
+/** One header value (Node gives arrays for unknown headers sent twice). */
+function single(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** Quotes a user-supplied path for a message, shortened so a huge target cannot bloat a response. */
+function quote(path: string): string {
+  const s = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  return JSON.stringify(s);
+}
+
+export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Promise<NodeResponse> {
+  const { method } = req;
+  if (method === 'OPTIONS') {
+    return {
+      status: 204,
+      headers: {
+        'Access-Control-Allow-Methods': READ_METHODS,
+        'Access-Control-Allow-Headers':
+          'Range, If-Match, If-None-Match, If-Modified-Since, If-Range, Authorization',
+        'Access-Control-Max-Age': 86400,
+        'Content-Length': 0,
+      },
+      body: { kind: 'empty' },
+    };
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    return errorResponse(new DsmError('DSM_METHOD_NOT_ALLOWED', { method, allowed: READ_METHODS }), {
+      Allow: READ_METHODS,
+    });
+  }
+
+  const target = parseTargetPath(req.target);
+  if (target.kind === 'bad') {
+    return errorResponse(new DsmError('DSM_BAD_PATH', { path: quote(req.target), reason: target.reason }));
+  }
+  const segments = target.segments;
+  const name = segments.join('/');
+  if (target.kind === 'hidden') return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
+
+  if (segments.length === 0) {
+    const html = Buffer.from(indexPage(ctx.nodeName, await ctx.store.list()));
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': html.length },
+      body: { kind: 'bytes', data: html },
+    };
+  }
+  if (name === 'health') {
+    return jsonResponse(200, {
+      node: ctx.nodeName,
+      status: 'ok',
+      latencyMs: ctx.latencyMs(),
+      uptimeS: Math.round(ctx.uptimeS()),
+      files: await ctx.store.fileCount(),
+    });
+  }
+  if (segments[0] === '_dsm') {
+    if (name === '_dsm/files') return jsonResponse(200, await ctx.store.list());
+    return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
+  }
+  return serveFile(req, segments, ctx);
+}
+
+async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerContext): Promise<NodeResponse> {
+  const opened = await ctx.store.openFile(segments);
+  const name = segments.join('/');
+  if (opened.kind === 'missing') return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
+  if (opened.kind === 'outside')
+    return errorResponse(new DsmError('DSM_FORBIDDEN_PATH', { path: quote(req.target) }));
+
+  const { handle, stats, sha256 } = opened;
+  const size = stats.size;
+  const etag = sha256 ? strongEtag(sha256) : weakEtag(size, stats.mtimeMs);
+  const validators: Validators = { etag, lastModifiedMs: stats.mtimeMs };
+  const type = contentTypeOf(name);
+  const headers: Headers = {
+    'Content-Type': type,
+    'Accept-Ranges': 'bytes',
+    ETag: etag,
+    'Last-Modified': stats.mtime.toUTCString(),
+  };
+  const h = req.headers;
+  const pre = evaluatePreconditions(
+    req.method,
+    {
+      ifMatch: h['if-match'],
+      ifNoneMatch: h['if-none-match'],
+      ifModifiedSince: h['if-modified-since'],
+      ifUnmodifiedSince: h['if-unmodified-since'],
+    },
+    validators,
+  );
+  if (pre !== 'proceed') {
+    await handle.close();
+    if (pre === 'not-modified') {
+      // RFC 9110 §15.4.5: a 304 carries the validators, no content headers.
+      return {
+        status: 304,
+        headers: { ETag: etag, 'Last-Modified': headers['Last-Modified'] as string },
+        body: { kind: 'empty' },
+      };
+    }
+    return errorResponse(new DsmError('DSM_PRECONDITION_FAILED', { name, etag }), { ETag: etag });
+  }
+
+  const rangeHeader = h.range;
+  const decision =
+    rangeHeader !== undefined && rangeApplies(single(h['if-range']), validators)
+      ? parseRange(rangeHeader, size, ctx.maxRanges)
+      : ({ kind: 'none' } as const);
+
+  if (decision.kind === 'unsatisfiable') {
+    await handle.close();
+    return errorResponse(
+      new DsmError('DSM_RANGE_NOT_SATISFIABLE', { range: quote(rangeHeader ?? ''), name, size }),
+      {
+        'Content-Range': `bytes */${size}`,
+        ETag: etag,
+      },
+    );
+  }
+  if (decision.kind === 'ranges' && decision.ranges.length === 1) {
+    const r = decision.ranges[0] as { start: number; end: number };
+    return {
+      status: 206,
+      headers: { ...headers, 'Content-Range': contentRange(r, size), 'Content-Length': r.end - r.start + 1 },
+      body: { kind: 'file', handle, start: r.start, end: r.end },
+    };
+  }
+  if (decision.kind === 'ranges') {
+    const layout = multipartLayout(decision.ranges, size, type, (ctx.newBoundary ?? newBoundary)());
+    return {
+      status: 206,
+      headers: {
+        ...headers,
+        'Content-Type': `multipart/byteranges; boundary=${layout.boundary}`,
+        'Content-Length': layout.length,
+      },
+      body: { kind: 'multipart', handle, parts: layout.parts, tail: layout.tail },
+    };
+  }
+  // No Range, or one that is ignored (malformed, another unit, too many, overlapping): the whole file.
+  if (size === 0) {
+    await handle.close();
+    return { status: 200, headers: { ...headers, 'Content-Length': 0 }, body: { kind: 'empty' } };
+  }
+  return {
+    status: 200,
+    headers: { ...headers, 'Content-Length': size },
+    body: { kind: 'file', handle, start: 0, end: size - 1 },
+  };
+}
+
+export { discardBody };

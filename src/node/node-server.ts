@@ -1,0 +1,221 @@
+/**
+ * A storage node: an HTTP server around `handleRequest`, with the simulated latency, per-request
+ * logging, protective timeouts and a graceful shutdown.
+ *
+ *   socket ──► node:http ──► latency (timer) ──► handleRequest ──► writeResponse ──► socket
+ *                                                    │
+ *                                                 FileStore (root folder, hash index)
+ *
+ * node:http rather than Fastify on purpose: the byte path is the product here, and measured on this
+ * machine every framework layer between the socket and the file costs throughput (see bench/).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type LatencySettings, latencyDelayMs, sleep } from '../faults/latency.js';
+import { DEFAULTS } from '../shared/defaults.js';
+import { DsmError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { type Clock, type Rng, systemClock } from '../shared/random.js';
+import { FileStore } from './file-store.js';
+import { errorResponse, handleRequest } from './handler.js';
+import type { Headers } from './response.js';
+import { writeResponse } from './write-response.js';
+
+export interface NodeServerOptions {
+  name: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  root: string;
+  latencyMs: number;
+  jitterMs: number;
+  log: Logger;
+  rng: Rng;
+  clock?: Clock;
+  headersTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  maxHeaderBytes?: number;
+  shutdownGraceMs?: number;
+  maxRanges?: number;
+}
+
+export interface NodeServer {
+  readonly server: Server;
+  readonly store: FileStore;
+  /** Current latency settings; changing them applies to the next request. */
+  readonly latency: LatencySettings;
+  /** The bound port (useful with port 0). */
+  port(): number;
+  url(): string;
+  /** Stops accepting, lets running responses finish within the grace period, then closes. */
+  close(): Promise<void>;
+}
+
+/** Keeps control characters out of log lines (a request target is attacker-controlled). */
+function printable(s: string): string {
+  const short = s.length > 300 ? `${s.slice(0, 300)}…` : s;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
+  return short.replace(
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServer> {
+  const clock = opts.clock ?? systemClock;
+  const startedAt = clock.now();
+  const store = await FileStore.open(opts.root, opts.log);
+  const latency: LatencySettings = { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs };
+  const common: Headers = {
+    'X-Served-By': opts.name,
+    // Revalidate every time (cheap with ETags), so a replaced file is seen at once, without Ctrl+F5.
+    'Cache-Control': 'no-cache',
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Expose-Headers':
+      'Content-Range, Content-Length, ETag, X-Served-By, Accept-Ranges, Last-Modified',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  const ctx = {
+    nodeName: opts.name,
+    store,
+    maxRanges: opts.maxRanges ?? DEFAULTS.maxRanges,
+    latencyMs: () => latency.latencyMs,
+    uptimeS: () => (clock.now() - startedAt) / 1000,
+  };
+
+  const server = createServer({
+    maxHeaderSize: opts.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes,
+    headersTimeout: opts.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
+    // The whole-request timer would cut long uploads; the idle timeout below guards slow bodies.
+    requestTimeout: 0,
+    keepAliveTimeout: opts.keepAliveTimeoutMs ?? DEFAULTS.keepAliveTimeoutMs,
+    // Node checks the headers timeout only this often (30 s by default), which lets a slowloris
+    // client hold a socket far longer than headersTimeout.
+    connectionsCheckingInterval: 1000,
+  });
+  server.timeout = opts.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs;
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = clock.now();
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const delay = latencyDelayMs(latency, opts.rng);
+    await sleep(delay, gone.signal);
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '/';
+    let bytes = 0;
+    let aborted = gone.signal.aborted;
+    let status = 0;
+    if (!aborted) {
+      let response: Awaited<ReturnType<typeof handleRequest>>;
+      try {
+        response = await handleRequest({ method, target, headers: req.headers }, ctx);
+      } catch (err) {
+        opts.log.error(`${method} ${printable(target)}: ${(err as Error).message}`);
+        response = errorResponse(new DsmError('DSM_INTERNAL', { detail: (err as Error).message }));
+      }
+      status = response.status;
+      const result = await writeResponse(res, response, { common, headOnly: method === 'HEAD' });
+      bytes = result.bytes;
+      aborted = result.aborted;
+    }
+    opts.log.request({
+      method,
+      path: printable(target),
+      status,
+      range: req.headers.range,
+      bytes,
+      latencyMs: delay,
+      totalMs: clock.now() - t0,
+      aborted,
+    });
+  }
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void serve(req, res);
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
+    socket.end(
+      `HTTP/1.1 ${status}\r\nX-Served-By: ${opts.name}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE')
+        reject(new DsmError('DSM_PORT_IN_USE', { port: opts.port, name: opts.name }));
+      else if (err.code === 'EACCES')
+        reject(
+          new DsmError('DSM_LISTEN_FAILED', {
+            host: opts.host,
+            port: opts.port,
+            detail: 'permission denied (ports below 1024 need administrator rights; use 1024 or above)',
+          }),
+        );
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+        reject(
+          new DsmError('DSM_LISTEN_FAILED', {
+            host: opts.host,
+            port: opts.port,
+            detail: 'no such address on this machine (use 127.0.0.1, or 0.0.0.0 for every interface)',
+          }),
+        );
+      else
+        reject(new DsmError('DSM_LISTEN_FAILED', { host: opts.host, port: opts.port, detail: err.message }));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(opts.port, opts.host);
+  }).catch(async (err) => {
+    await store.close();
+    throw err;
+  });
+
+  // Hash what was dropped in by hand while the node was off.
+  void store.scan().catch(() => undefined);
+
+  const port = () => (server.address() as AddressInfo).port;
+  const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  let closing: Promise<void> | undefined;
+
+  return {
+    server,
+    store,
+    latency,
+    port,
+    url: () => `http://${urlHost}:${port()}`,
+    close: () => {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = setTimeout(
+          () => server.closeAllConnections(),
+          opts.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs,
+        );
+        grace.unref();
+        await closed;
+        clearTimeout(grace);
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * What a handler returns: a status, headers and a description of the body. The server writes it
+ * (`write-response.ts`); tests can inspect it without a socket (as Fastify's `inject()`).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { ByteRange } from '../shared/range.js';
+
+export type Headers = Record<string, string | number>;
+
+export type Body =
+  | { kind: 'empty' }
+  | { kind: 'bytes'; data: Buffer }
+  /** Bytes start..end (inclusive) of an open file; the writer closes the handle. */
+  | { kind: 'file'; handle: FileHandle; start: number; end: number }
+  /** `multipart/byteranges`: each part's header bytes, then the range; then the closing delimiter. */
+  | { kind: 'multipart'; handle: FileHandle; parts: Array<{ head: Buffer; range: ByteRange }>; tail: Buffer };
+
+export interface NodeResponse {
+  status: number;
+  headers: Headers;
+  body: Body;
+}
+
+export function bodyLength(body: Body): number {
+  switch (body.kind) {
+    case 'empty':
+      return 0;
+    case 'bytes':
+      return body.data.length;
+    case 'file':
+      return body.end - body.start + 1;
+    case 'multipart':
+      return (
+        body.parts.reduce((n, p) => n + p.head.length + p.range.end - p.range.start + 1, 0) + body.tail.length
+      );
+  }
+}
+
+/** Closes the file behind a body that will not be sent (HEAD, errors). */
+export async function discardBody(body: Body): Promise<void> {
+  if (body.kind === 'file' || body.kind === 'multipart') await body.handle.close();
+}
+
+export function jsonResponse(status: number, value: unknown, headers: Headers = {}): NodeResponse {
+  const data = Buffer.from(JSON.stringify(value));
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length, ...headers },
+    body: { kind: 'bytes', data },
+  };
+}

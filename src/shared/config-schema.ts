@@ -1,0 +1,76 @@
+/**
+ * The one config schema of the project: `nodes.json`, the cluster file. Every field is documented
+ * with its default; defaults live in `defaults.ts`. Validated once, at start, by `config-loader.ts`.
+ *
+ *   {
+ *     "nodes": [
+ *       { "name": "node1", "port": 8001, "latencyMs": 50, "root": "node1/storage" },
+ *       ...
+ *     ]
+ *   }
+ */
+import { z } from 'zod';
+import { DEFAULTS } from './defaults.js';
+
+export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+export const nodeConfigSchema = z.strictObject({
+  /** Name shown in logs, `X-Served-By` and the dashboard: letters, digits, `-` and `_`, up to 32. */
+  name: z
+    .string()
+    .regex(NODE_NAME, 'must be 1-32 letters, digits, "-" or "_", starting with a letter or digit'),
+  /** Address to bind. Default 127.0.0.1; `0.0.0.0` serves the LAN (a warning is printed). */
+  host: z.string().min(1).default(DEFAULTS.host),
+  /** TCP port, 1-65535, or 0 for any free port. */
+  port: z.number().int('must be a whole number').min(0).max(65535),
+  /** Simulated network latency before the first byte of every response, in ms. Default 0. */
+  latencyMs: z.number().int('must be a whole number').min(0).max(600_000).default(DEFAULTS.latencyMs),
+  /** Random spread of the latency, ± this many ms, uniform. Default 0. */
+  jitterMs: z.number().int('must be a whole number').min(0).max(600_000).default(DEFAULTS.jitterMs),
+  /** Folder the node serves, relative to the folder of nodes.json. Created if missing. */
+  root: z.string().min(1, 'must not be empty'),
+});
+
+export const clusterConfigSchema = z
+  .strictObject({
+    /** The storage nodes, at least one. */
+    nodes: z.array(nodeConfigSchema).min(1, 'must list at least one node'),
+  })
+  .superRefine((cfg, ctx) => {
+    const names = new Map<string, number>();
+    const ports = new Map<string, number>();
+    cfg.nodes.forEach((n, i) => {
+      const prevName = names.get(n.name);
+      if (prevName !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', i, 'name'],
+          message: `"${n.name}" is also node ${prevName}'s name`,
+        });
+      }
+      names.set(n.name, i);
+      if (n.port === 0) return;
+      const key = `${n.host}:${n.port}`;
+      const prevPort = ports.get(key);
+      if (prevPort !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', i, 'port'],
+          message: `${n.port} is also used by nodes[${prevPort}]`,
+        });
+      }
+      ports.set(key, i);
+    });
+  });
+
+export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+
+/** The original design's three nodes: ports 8001-8003, latency 50/150/300 ms. */
+export const DEFAULT_CLUSTER: z.input<typeof clusterConfigSchema> = {
+  nodes: [
+    { name: 'node1', port: 8001, latencyMs: 50, root: 'node1/storage' },
+    { name: 'node2', port: 8002, latencyMs: 150, root: 'node2/storage' },
+    { name: 'node3', port: 8003, latencyMs: 300, root: 'node3/storage' },
+  ],
+};

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createLogger, formatRequestLine } from './logger.js';
+
+describe('formatRequestLine', () => {
+  it('reads like the original, richer', () => {
+    assert.equal(
+      formatRequestLine('node1', {
+        method: 'GET',
+        path: '/demo.mp4',
+        status: 206,
+        range: 'bytes=0-1048575',
+        bytes: 1048576,
+        latencyMs: 50,
+        totalMs: 53.2,
+      }),
+      'node1  GET /demo.mp4 206 bytes=0-1048575 1.0 MB (latency 50 ms, total 53 ms)',
+    );
+  });
+});
+
+describe('createLogger', () => {
+  it('writes JSON lines with --log json and drops request lines with --quiet', () => {
+    const lines: string[] = [];
+    const log = createLogger({ name: 'node1', format: 'json', quiet: false, write: (l) => lines.push(l) });
+    log.request({ method: 'GET', path: '/a', status: 200, bytes: 1, latencyMs: 0, totalMs: 1 });
+    const obj = JSON.parse(lines[0] ?? '');
+    assert.equal(obj.node, 'node1');
+    assert.equal(obj.status, 200);
+    const quiet: string[] = [];
+    const q = createLogger({ name: 'node1', format: 'text', quiet: true, write: (l) => quiet.push(l) });
+    q.request({ method: 'GET', path: '/a', status: 200, bytes: 1, latencyMs: 0, totalMs: 1 });
+    q.warn('careful');
+    assert.deepEqual(quiet, ['node1  warning: careful']);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Turns a raw HTTP request target into the relative path of a stored file, or says why it can't.
+ * Pure: the file system check (symlinks that lead out of the root) happens later, in the node's
+ * file store, on the resolved real path.
+ *
+ * The raw target is checked, not a URL-normalised one: `fetch` and `new URL()` collapse `..` before a
+ * request leaves a client, but an attacker writes raw request lines.
+ *
+ * | raw target                       | result                                       |
+ * |----------------------------------|----------------------------------------------|
+ * | `/demo.mp4`                      | ok ['demo.mp4']                              |
+ * | `/films/a%20b.mp4?x=1`           | ok ['films', 'a b.mp4']                      |
+ * | `/`                              | ok []                                        |
+ * | `/../etc/passwd`, `/a/%2e%2e/b`  | bad 'traversal'                              |
+ * | `/a%5c..%5cb`, `/a\b`            | bad 'backslash'                              |
+ * | `/a%00.mp4`                      | bad 'control-char'                           |
+ * | `/C:/Windows`, `/a:stream`       | bad 'colon' (drive letters, NTFS streams)    |
+ * | `//etc/passwd`, `/a//b`          | bad 'empty-segment'                          |
+ * | `/%zz`                           | bad 'encoding'                               |
+ * | `http://h/x`, `*`                | bad 'not-origin-form'                        |
+ * | `/.env`, `/a/.dsm/index.json`    | hidden (dotfiles and internal files)         |
+ * | `/CON`, `/aux.mp4`               | bad 'reserved-name' (Windows device names)   |
+ */
+
+export type TargetPath =
+  | { kind: 'ok'; segments: string[] }
+  | { kind: 'hidden'; segments: string[] }
+  | {
+      kind: 'bad';
+      reason:
+        | 'not-origin-form'
+        | 'encoding'
+        | 'traversal'
+        | 'backslash'
+        | 'control-char'
+        | 'colon'
+        | 'empty-segment'
+        | 'reserved-name'
+        | 'trailing-dot-or-space';
+    };
+
+// Windows opens devices for these names in any folder, with or without an extension.
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+// C0 controls and DEL, after decoding.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Path part of a request target, before the query. */
+export function pathOfTarget(target: string): string {
+  const q = target.indexOf('?');
+  return q < 0 ? target : target.slice(0, q);
+}
+
+export function parseTargetPath(rawTarget: string): TargetPath {
+  // origin-form only (RFC 9112 §3.2.1); absolute-form is for proxies, asterisk-form for OPTIONS *.
+  if (!rawTarget.startsWith('/')) return { kind: 'bad', reason: 'not-origin-form' };
+  const raw = pathOfTarget(rawTarget);
+  if (raw.includes('\\')) return { kind: 'bad', reason: 'backslash' };
+  if (raw === '/') return { kind: 'ok', segments: [] };
+  const parts = raw.slice(1).split('/');
+  // A trailing slash names a folder; we have no folder pages, so treat it like the name without it.
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  const segments: string[] = [];
+  let hidden = false;
+  for (const part of parts) {
+    let seg: string;
+    try {
+      // Decoded once: `%252e%252e` is the literal name `%2e%2e`, not a traversal.
+      seg = decodeURIComponent(part);
+    } catch {
+      return { kind: 'bad', reason: 'encoding' };
+    }
+    if (seg === '') return { kind: 'bad', reason: 'empty-segment' };
+    if (seg === '.' || seg === '..' || seg.includes('/')) return { kind: 'bad', reason: 'traversal' };
+    if (seg.includes('\\')) return { kind: 'bad', reason: 'backslash' };
+    if (CONTROL.test(seg)) return { kind: 'bad', reason: 'control-char' };
+    if (seg.includes(':')) return { kind: 'bad', reason: 'colon' };
+    if (RESERVED.test(seg)) return { kind: 'bad', reason: 'reserved-name' };
+    // Windows silently drops trailing dots and spaces, so `demo.mp4.` would open `demo.mp4`.
+    if (seg.endsWith('.') || seg.endsWith(' ')) return { kind: 'bad', reason: 'trailing-dot-or-space' };
+    if (seg.startsWith('.')) hidden = true;
+    segments.push(seg);
+  }
+  return hidden ? { kind: 'hidden', segments } : { kind: 'ok', segments };
+}
+
+/** The `/`-joined name of a stored file, as used in URLs and listings (`films/a b.mp4`). */
+export function nameOf(segments: string[]): string {
+  return segments.join('/');
+}
+
+/** A URL path for a stored name, each segment percent-encoded (`films/a b.mp4` → `/films/a%20b.mp4`). */
+export function urlPathOf(name: string): string {
+  return `/${name.split('/').map(encodeURIComponent).join('/')}`;
+}
