@@ -14,6 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type LatencySettings, latencyDelayMs, sleep } from '../faults/latency.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
+import { printable } from '../shared/format.js';
 import type { Logger } from '../shared/logger.js';
 import { type Clock, type Rng, systemClock } from '../shared/random.js';
 import { FileStore } from './file-store.js';
@@ -50,16 +51,6 @@ export interface NodeServer {
   url(): string;
   /** Stops accepting, lets running responses finish within the grace period, then closes. */
   close(): Promise<void>;
-}
-
-/** Keeps control characters out of log lines (a request target is attacker-controlled). */
-function printable(s: string): string {
-  const short = s.length > 300 ? `${s.slice(0, 300)}…` : s;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
-  return short.replace(
-    /[\u0000-\u001f\u007f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 }
 
 const CLIENT_ERROR_STATUS: Record<string, string> = {

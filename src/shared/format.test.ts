@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes } from './format.js';
+import { formatBytes, printable } from './format.js';
 import { seededRng } from './random.js';
 
 describe('formatBytes', () => {
@@ -26,5 +26,12 @@ describe('seededRng', () => {
     );
     assert.ok(xs.every((x) => x >= 0 && x < 1));
     assert.notDeepEqual(xs.slice(0, 5), Array.from({ length: 5 }, seededRng(43)));
+  });
+});
+
+describe('printable', () => {
+  it('escapes control characters and shortens', () => {
+    assert.equal(printable('/a\r\nb'), '/a\\x0d\\x0ab');
+    assert.equal(printable('abcdef', 3), 'abc…');
   });
 });

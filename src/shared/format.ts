@@ -21,3 +21,19 @@ export function formatBytes(n: number): string {
   }
   return `${v.toFixed(1)} ${units[i]}`;
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * Keeps control characters out of log lines and messages (a request target is attacker-controlled),
+ * and shortens long values.
+ *
+ * | input            | output         |
+ * |------------------|----------------|
+ * | `/a\r\nb`        | `/a\x0d\x0ab`  |
+ */
+export function printable(s: string, max = 300): string {
+  const short = s.length > max ? `${s.slice(0, max)}…` : s;
+  return short.replace(CONTROL_CHARS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
