@@ -44,6 +44,7 @@ export class FileStore {
   private hashing = false;
   private stopped = false;
   private cachedCount = 0;
+  private scanning: Promise<void> | undefined;
   private countedAt = 0;
 
   private constructor(
@@ -164,10 +165,13 @@ export class FileStore {
   }
 
   /** Lists everything once, so that files without a known hash get hashed; forgets vanished files. */
-  async scan(): Promise<void> {
-    const files = await this.list();
-    const present = new Set(files.map((f) => f.name));
-    for (const name of this.index.names()) if (!present.has(name)) this.index.delete(name);
+  scan(): Promise<void> {
+    this.scanning = (async () => {
+      const files = await this.list();
+      const present = new Set(files.map((f) => f.name));
+      for (const name of this.index.names()) if (!present.has(name)) this.index.delete(name);
+    })();
+    return this.scanning;
   }
 
   private enqueueHash(name: string): void {
@@ -178,6 +182,7 @@ export class FileStore {
 
   /** Resolves when the background hasher has nothing left to do (for tests and benchmarks). */
   async idle(): Promise<void> {
+    await this.scanning;
     while (this.hashing || this.hashQueue.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
