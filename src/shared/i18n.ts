@@ -24,3 +24,11 @@ export function pickLang(flag: string | undefined, ...envValues: Array<string | 
 
 /** A message in both languages. */
 export type Localized = Record<Lang, string>;
+
+/**
+ * Picks the text of a message in the given language. CLI text is written inline in both languages,
+ * right where it is used: `tr(lang, { en: `Stored on ${n} nodes`, 'pt-BR': `Armazenado em ${n} nós` })`.
+ */
+export function tr(lang: Lang, msg: Localized): string {
+  return msg[lang];
+}
