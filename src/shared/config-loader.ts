@@ -15,6 +15,9 @@ export interface LoadedConfig {
   dir: string;
   /** Nodes with `root` made absolute. */
   nodes: NodeConfig[];
+  /** Token from the file, if any (see `token.ts` for the full lookup order). */
+  token: string | undefined;
+  supervisor: ClusterConfig['supervisor'];
 }
 
 /** `nodes[1].port` from a zod issue path. */
@@ -43,7 +46,13 @@ export function validateClusterConfig(value: unknown, file: string): LoadedConfi
     throw new DsmError('DSM_CONFIG_INVALID', { file, detail: describeIssues(parsed.error) });
   const cfg: ClusterConfig = parsed.data;
   const dir = dirname(resolve(file));
-  return { file: resolve(file), dir, nodes: cfg.nodes.map((n) => ({ ...n, root: resolve(dir, n.root) })) };
+  return {
+    file: resolve(file),
+    dir,
+    nodes: cfg.nodes.map((n) => ({ ...n, root: resolve(dir, n.root) })),
+    token: cfg.token,
+    supervisor: cfg.supervisor,
+  };
 }
 
 export async function loadClusterConfig(file: string): Promise<LoadedConfig> {

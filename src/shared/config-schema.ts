@@ -31,10 +31,24 @@ export const nodeConfigSchema = z.strictObject({
   root: z.string().min(1, 'must not be empty'),
 });
 
+export const supervisorConfigSchema = z.strictObject({
+  /** Address of the cluster's supervisor (control API, gateway, dashboard). Default 127.0.0.1. */
+  host: z.string().min(1).default(DEFAULTS.host),
+  /** Its port. Default 8000. */
+  port: z.number().int('must be a whole number').min(0).max(65535).default(DEFAULTS.supervisorPort),
+});
+
 export const clusterConfigSchema = z
   .strictObject({
     /** The storage nodes, at least one. */
     nodes: z.array(nodeConfigSchema).min(1, 'must list at least one node'),
+    /**
+     * Token for writes and admin calls. Default: none here; then `DSM_TOKEN`, else a random token
+     * created once in `.dsm/token` beside nodes.json. Prefer `.dsm/token` to keeping it in a shared file.
+     */
+    token: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The supervisor of `dsm cluster`. Default { host: 127.0.0.1, port: 8000 }. */
+    supervisor: supervisorConfigSchema.default({ host: DEFAULTS.host, port: DEFAULTS.supervisorPort }),
   })
   .superRefine((cfg, ctx) => {
     const names = new Map<string, number>();

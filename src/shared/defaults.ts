@@ -5,6 +5,10 @@
 export const DEFAULTS = {
   /** Address a server binds to. Loopback only, unless the user asks for more. */
   host: '127.0.0.1',
+  /** Port of the cluster's supervisor: control API, gateway and dashboard. */
+  supervisorPort: 8000,
+  /** Largest file a node accepts in one PUT (10 GiB); 413 above it. */
+  maxUploadBytes: 10 * 1024 ** 3,
   /** Simulated network latency added before the first byte of every response. */
   latencyMs: 0,
   /** Random spread added to the latency, uniform in [-jitterMs, +jitterMs]. */
