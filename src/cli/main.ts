@@ -4,8 +4,13 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { makeContext } from './cli-context.js';
+import { clusterCommand } from './cluster-command.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { nodeCommand } from './node-command.js';
+import { pickCommand } from './pick-command.js';
+import { startCommand } from './start-command.js';
+import { statusCommand } from './status-command.js';
+import { stopCommand } from './stop-command.js';
 
 export async function main(argv: string[]): Promise<number> {
   const ctx = makeContext(argv);
@@ -29,6 +34,12 @@ export async function main(argv: string[]): Promise<number> {
     });
   program.addCommand(
     nodeCommand(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'),
+  );
+  for (const cmd of [clusterCommand, statusCommand, stopCommand, startCommand]) {
+    program.addCommand(cmd(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'));
+  }
+  program.addCommand(
+    pickCommand(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'),
   );
 
   try {

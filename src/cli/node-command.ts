@@ -18,8 +18,9 @@ import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { seededRng } from '../shared/random.js';
+import { resolveToken } from '../shared/token.js';
 import type { CliContext } from './cli-context.js';
-import { DEFAULT_CONFIG, msArg, portArg } from './options.js';
+import { DEFAULT_CONFIG, intArg, msArg, portArg } from './options.js';
 import { onShutdownSignal } from './signals.js';
 
 interface NodeFlags {
@@ -30,6 +31,7 @@ interface NodeFlags {
   latencyMs: number;
   jitterMs: number;
   root?: string;
+  maxUploadMib: number;
   log: 'text' | 'json';
   quiet?: boolean;
   seed?: number;
@@ -53,6 +55,12 @@ export function nodeCommand(ctx: CliContext, run: (p: Promise<number>) => void):
     )
     .option('--jitter-ms <ms>', 'random spread of the latency, ± ms', msArg, DEFAULTS.jitterMs)
     .option('--root <folder>', 'folder to serve, created if missing (default: <name>/storage)')
+    .option(
+      '--max-upload-mib <MiB>',
+      'largest accepted upload',
+      intArg(1, 2 ** 30, 'a size in MiB'),
+      DEFAULTS.maxUploadMiB,
+    )
     .addOption(new Option('--log <format>', 'log format').choices(['text', 'json']).default(DEFAULTS.log))
     .option('--quiet', 'no line per request')
     .option('--seed <n>', 'seed for the jitter, to replay a demo exactly', (v) => Number.parseInt(v, 10));
@@ -60,13 +68,20 @@ export function nodeCommand(ctx: CliContext, run: (p: Promise<number>) => void):
   return cmd;
 }
 
-async function resolveSettings(flags: NodeFlags, cmd: Command): Promise<NodeConfig> {
+async function resolveSettings(
+  flags: NodeFlags,
+  cmd: Command,
+): Promise<{ node: NodeConfig; configDir: string | undefined; configToken: string | undefined }> {
   const given = (k: keyof NodeFlags) => cmd.getOptionValueSource(k) === 'cli';
   const useConfig = given('config') || (!given('root') && existsSync(DEFAULT_CONFIG));
   let base: Partial<NodeConfig> = {};
+  let configDir: string | undefined;
+  let configToken: string | undefined;
   if (useConfig) {
     const cfg = await loadClusterConfig(flags.config ?? DEFAULT_CONFIG);
     base = findNode(cfg, flags.name);
+    configDir = cfg.dir;
+    configToken = cfg.token;
   }
   const merged = {
     name: flags.name,
@@ -75,20 +90,31 @@ async function resolveSettings(flags: NodeFlags, cmd: Command): Promise<NodeConf
     latencyMs: given('latencyMs') || base.latencyMs === undefined ? flags.latencyMs : base.latencyMs,
     jitterMs: given('jitterMs') || base.jitterMs === undefined ? flags.jitterMs : base.jitterMs,
     root: resolve(flags.root ?? base.root ?? `${flags.name}/storage`),
+    maxUploadMiB:
+      given('maxUploadMib') || base.maxUploadMiB === undefined ? flags.maxUploadMib : base.maxUploadMiB,
   };
   const parsed = nodeConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new DsmError('DSM_USAGE', { detail: `--${String(issue?.path[0] ?? 'name')}: ${issue?.message}` });
   }
-  return parsed.data;
+  return { node: parsed.data, configDir, configToken };
 }
 
 async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise<number> {
-  const settings = await resolveSettings(flags, cmd);
+  const { node: settings, configDir, configToken } = await resolveSettings(flags, cmd);
   const log = createLogger({ name: settings.name, format: flags.log, quiet: Boolean(flags.quiet) });
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const node = await startNodeServer({ ...settings, log, rng: seededRng(seed) });
+  const token = await resolveToken({ envToken: ctx.env.DSM_TOKEN, configToken, configDir, create: true });
+  const node = await startNodeServer({
+    ...settings,
+    log,
+    rng: seededRng(seed),
+    token: token?.token,
+    maxUploadBytes: settings.maxUploadMiB * 1024 * 1024,
+  });
+  if (!token)
+    log.warn('read-only: no token (set DSM_TOKEN, or start with --config nodes.json to accept uploads)');
   if (settings.host === '0.0.0.0' || settings.host === '::') {
     log.warn(
       `serving on every network interface (${settings.host}): anyone on this network can read these files`,
@@ -101,7 +127,14 @@ async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise
       files === 1 ? '' : 's'
     }${flags.seed !== undefined || settings.jitterMs ? ` · seed ${seed}` : ''}`,
   );
-  await onShutdownSignal(ctx, () => log.info('stopping: finishing running responses…'));
+  // Under `dsm cluster` the node has an IPC channel to its supervisor. When that closes (the supervisor
+  // asks us to stop on Windows, which has no SIGTERM, or it died, even by SIGKILL) stop as on Ctrl+C, so
+  // that no node outlives its cluster. Without a channel, 'disconnect' never fires.
+  const parentGone = new Promise<void>((resolve) => process.once('disconnect', () => resolve()));
+  await Promise.race([
+    onShutdownSignal(ctx, () => log.info('stopping: finishing running responses…')),
+    parentGone,
+  ]);
   await node.close();
   log.info('stopped');
   return 0;

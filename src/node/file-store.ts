@@ -1,23 +1,45 @@
 /**
- * A node's files: a folder on disk (the root) plus what the node knows about their content.
+ * A node's files: a folder on disk (the root) plus the manifest of what the node knows about them.
  *
  * - Names are `/`-separated paths under the root (`films/a.mp4`); dotfiles and the internal folder
  *   `.dsm/` are never listed or served.
- * - A file is opened once per request and streamed from that handle, so a file replaced while it
- *   is being read keeps sending its old bytes to the end.
- * - Nothing outside the root is served: the real path (symlinks resolved) must stay inside the
- *   real root.
+ * - Reads open the file once and stream from that handle, so a file replaced while it is being read
+ *   keeps sending its old bytes to the end.
+ * - Nothing outside the root is served or written: real paths (symlinks resolved) must stay inside
+ *   the real root.
+ * - Writes stream into `.dsm/tmp/`, are hashed and checked on the way, fsynced, then renamed over the
+ *   name in one step: no partial file is ever visible, and the previous version stays intact until
+ *   the rename. Leftover temp files (a node killed mid-upload) are swept at start.
  * - Files without a known SHA-256 (dropped in by hand) are hashed in the background, one at a time.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { access, constants, type FileHandle, mkdir, open, readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import {
+  access,
+  constants,
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  stat,
+  unlink,
+} from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sha256File } from '../shared/checksum.js';
 import { DsmError } from '../shared/errors.js';
+import { formatBytes } from '../shared/format.js';
 import type { Logger } from '../shared/logger.js';
-import { HashIndex } from './hash-index.js';
+import { type Clock, systemClock } from '../shared/random.js';
+import { versionFromMtime } from '../shared/version.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { type FileEntry, Manifest } from './manifest.js';
 
-/** The node's hidden internal folder inside its root (index, temp files, quarantine). */
+/** The node's hidden internal folder inside its root (manifest, temp files). */
 export const INTERNAL_DIR = '.dsm';
 
 export interface FileInfo {
@@ -27,37 +49,67 @@ export interface FileInfo {
   sha256: string | null;
   /** ISO 8601 modification time. */
   mtime: string;
+  /** Write version; null until known. */
+  version: number | null;
+  updatedAt: string | null;
+}
+
+export interface TombstoneInfo {
+  name: string;
+  deleted: true;
+  version: number;
+  updatedAt: string;
 }
 
 export type OpenResult =
-  | { kind: 'file'; handle: FileHandle; name: string; stats: Stats; sha256: string | undefined }
+  | { kind: 'file'; handle: FileHandle; name: string; stats: Stats; entry: FileEntry | undefined }
   | { kind: 'missing' }
   | { kind: 'outside' };
 
+export interface PutOptions {
+  version: number;
+  /** Content-Length or Upload-Length, when the client sent one. */
+  expectedLength?: number | undefined;
+  /** The expected SHA-256, read when the body has ended (it may come in a trailer). */
+  expectedSha256: () => string | undefined;
+  maxBytes: number;
+  nodeName: string;
+}
+
+export type PutResult =
+  | { kind: 'stored'; created: boolean; entry: FileEntry }
+  | { kind: 'unchanged'; entry: FileEntry };
+
+function errno(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException)?.code;
+}
+
 function isNotFound(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = errno(err);
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG';
 }
 
 export class FileStore {
   private readonly hashQueue = new Set<string>();
+  private readonly locks = new KeyedMutex();
   private hashing = false;
   private stopped = false;
   private cachedCount = 0;
-  private scanning: Promise<void> | undefined;
   private countedAt = 0;
+  private scanning: Promise<void> | undefined;
 
   private constructor(
     /** The root as configured (absolute). */
     readonly root: string,
     /** The root with symlinks resolved: every served file's real path starts with it. */
     readonly realRoot: string,
-    private readonly index: HashIndex,
+    readonly manifest: Manifest,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {}
 
-  /** Creates the root if missing, checks it can be used, loads the index and starts hashing unknown files. */
-  static async open(root: string, log: Logger): Promise<FileStore> {
+  /** Creates the root if missing, checks it can be used, sweeps temp files, loads the manifest. */
+  static async open(root: string, log: Logger, clock: Clock = systemClock): Promise<FileStore> {
     try {
       await mkdir(root, { recursive: true });
       await access(root, constants.R_OK | constants.W_OK | constants.X_OK);
@@ -74,9 +126,12 @@ export class FileStore {
       throw new DsmError('DSM_ROOT_UNUSABLE', { root, detail });
     }
     const realRoot = await realpath(root);
-    const index = await HashIndex.load(join(realRoot, INTERNAL_DIR));
-    const store = new FileStore(root, realRoot, index, log);
-    return store;
+    const internal = join(realRoot, INTERNAL_DIR);
+    // Whatever is in tmp/ was being written when the node stopped: never part of a stored file.
+    await rm(join(internal, 'tmp'), { recursive: true, force: true });
+    await mkdir(join(internal, 'tmp'), { recursive: true });
+    const manifest = await Manifest.load(internal);
+    return new FileStore(root, realRoot, manifest, log, clock);
   }
 
   /** True when `real` (a resolved path) is inside the root and not hidden. */
@@ -84,6 +139,17 @@ export class FileStore {
     if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) return false;
     const rel = relative(this.realRoot, real);
     return rel !== '' && !rel.split(sep).some((s) => s.startsWith('.'));
+  }
+
+  private pathOf(name: string): string {
+    return join(this.realRoot, ...name.split('/'));
+  }
+
+  /** The manifest entry of a file if it still describes the bytes on disk; else schedules a hash. */
+  private entryFor(name: string, stats: Stats): FileEntry | undefined {
+    const entry = this.manifest.lookup(name, stats.size, stats.mtimeMs);
+    if (entry === undefined) this.enqueueHash(name);
+    return entry;
   }
 
   /** Opens a stored file for reading. The caller owns the handle and must close it. */
@@ -115,9 +181,7 @@ export class FileStore {
       await handle.close();
       return { kind: 'missing' };
     }
-    const sha256 = this.index.lookup(name, stats.size, stats.mtimeMs);
-    if (sha256 === undefined) this.enqueueHash(name);
-    return { kind: 'file', handle, name, stats, sha256 };
+    return { kind: 'file', handle, name, stats, entry: this.entryFor(name, stats) };
   }
 
   /** Every servable file, sorted by name. */
@@ -143,9 +207,15 @@ export class FileStore {
           if (entry.isSymbolicLink() && !this.isServable(await realpath(full))) continue;
           const s = await stat(full);
           if (!s.isFile()) continue;
-          const sha256 = this.index.lookup(name, s.size, s.mtimeMs);
-          if (sha256 === undefined) this.enqueueHash(name);
-          out.push({ name, size: s.size, sha256: sha256 ?? null, mtime: s.mtime.toISOString() });
+          const e = this.entryFor(name, s);
+          out.push({
+            name,
+            size: s.size,
+            sha256: e?.sha256 ?? null,
+            mtime: s.mtime.toISOString(),
+            version: e?.version ?? null,
+            updatedAt: e?.updatedAt ?? null,
+          });
         } catch {
           // Vanished while listing, or a dangling symlink: not a file to list.
         }
@@ -154,13 +224,20 @@ export class FileStore {
     await walk(this.realRoot, '');
     out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.cachedCount = out.length;
-    this.countedAt = Date.now();
+    this.countedAt = this.clock.now();
     return out;
+  }
+
+  tombstones(): TombstoneInfo[] {
+    return this.manifest
+      .tombstones()
+      .map(([name, t]) => ({ name, deleted: true as const, version: t.version, updatedAt: t.deletedAt }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   /** Number of files, re-counted at most once a second (health checks are frequent). */
   async fileCount(): Promise<number> {
-    if (Date.now() - this.countedAt > 1000) await this.list();
+    if (this.clock.now() - this.countedAt > 1000) await this.list();
     return this.cachedCount;
   }
 
@@ -169,9 +246,141 @@ export class FileStore {
     this.scanning = (async () => {
       const files = await this.list();
       const present = new Set(files.map((f) => f.name));
-      for (const name of this.index.names()) if (!present.has(name)) this.index.delete(name);
+      for (const name of this.manifest.names()) if (!present.has(name)) this.manifest.forget(name);
     })();
     return this.scanning;
+  }
+
+  /**
+   * Stores `body` under `name`, atomically. Throws a DsmError for a stale version, a digest or
+   * length mismatch, a body over the limit, a full disk, or a name that collides with a folder.
+   */
+  async put(name: string, body: Readable, opts: PutOptions): Promise<PutResult> {
+    const held = this.manifest.heldVersion(name);
+    // Refuse early, before reading a possibly huge body; checked again at commit time.
+    if (held > opts.version) throw this.stale(name, opts.version, held, opts.nodeName);
+
+    const tmp = join(this.realRoot, INTERNAL_DIR, 'tmp', `${randomUUID()}.part`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > opts.maxBytes)
+          return cb(new DsmError('DSM_TOO_LARGE', { name, limit: formatBytes(opts.maxBytes) }));
+        if (opts.expectedLength !== undefined && size > opts.expectedLength) {
+          return cb(
+            new DsmError('DSM_LENGTH_MISMATCH', { name, expected: opts.expectedLength, actual: `more` }),
+          );
+        }
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      const handle = await open(tmp, 'wx');
+      // `flush`: fsync before the stream closes the file, so it is durable before it becomes visible
+      // (after a power cut the name holds either the old or the new bytes).
+      await pipeline(body, counter, handle.createWriteStream({ flush: true, highWaterMark: 1024 * 1024 }));
+      const sha256 = hash.digest('hex');
+      if (opts.expectedLength !== undefined && size !== opts.expectedLength) {
+        throw new DsmError('DSM_LENGTH_MISMATCH', { name, expected: opts.expectedLength, actual: size });
+      }
+      const expected = opts.expectedSha256();
+      if (expected !== undefined && expected !== sha256) {
+        throw new DsmError('DSM_DIGEST_MISMATCH', { name, expected, actual: sha256 });
+      }
+      return await this.locks.run(name, () =>
+        this.commit(name, tmp, { size, sha256, version: opts.version }, opts.nodeName),
+      );
+    } catch (err) {
+      if (errno(err) === 'ENOSPC' || errno(err) === 'EDQUOT') {
+        throw new DsmError('DSM_DISK_FULL', { node: opts.nodeName, name });
+      }
+      throw err;
+    } finally {
+      // After a successful commit the temp name is gone (renamed); after a failure it is removed here.
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  private stale(name: string, version: number, held: number, node: string): DsmError {
+    return new DsmError('DSM_STALE_VERSION', { name, version, held, node });
+  }
+
+  private async commit(
+    name: string,
+    tmp: string,
+    w: { size: number; sha256: string; version: number },
+    nodeName: string,
+  ): Promise<PutResult> {
+    const current = this.manifest.get(name);
+    if (current && current.version === w.version && current.sha256 === w.sha256) {
+      return { kind: 'unchanged', entry: current };
+    }
+    const held = this.manifest.heldVersion(name);
+    if (held >= w.version) throw this.stale(name, w.version, held, nodeName);
+    const final = this.pathOf(name);
+    try {
+      await mkdir(dirname(final), { recursive: true });
+      if (!this.isServableDir(await realpath(dirname(final)))) {
+        throw new DsmError('DSM_FORBIDDEN_PATH', { path: JSON.stringify(name) });
+      }
+      const existed = await stat(final).then(
+        (s) => {
+          if (s.isDirectory()) throw new DsmError('DSM_NAME_IS_FOLDER', { name });
+          return true;
+        },
+        () => false,
+      );
+      await rename(tmp, final);
+      const s = await stat(final);
+      const entry: FileEntry = {
+        size: w.size,
+        mtimeMs: s.mtimeMs,
+        sha256: w.sha256,
+        version: w.version,
+        updatedAt: new Date(this.clock.wallMs()).toISOString(),
+      };
+      this.manifest.setFile(name, entry);
+      await this.manifest.flush();
+      this.countedAt = 0;
+      return { kind: 'stored', created: !existed, entry };
+    } catch (err) {
+      if (errno(err) === 'EEXIST' || errno(err) === 'ENOTDIR' || errno(err) === 'EISDIR') {
+        throw new DsmError('DSM_NAME_IS_FOLDER', { name });
+      }
+      throw err;
+    }
+  }
+
+  private isServableDir(real: string): boolean {
+    if (real === this.realRoot) return true;
+    return this.isServable(real);
+  }
+
+  /** Deletes `name`, leaving a tombstone at `version`. Returns whether a file was there. */
+  async remove(name: string, version: number, nodeName: string): Promise<{ existed: boolean }> {
+    return this.locks.run(name, async () => {
+      const held = this.manifest.heldVersion(name);
+      if (held >= version) throw this.stale(name, version, held, nodeName);
+      const path = this.pathOf(name);
+      let existed = false;
+      try {
+        const real = await realpath(path);
+        if (!this.isServable(real)) throw new DsmError('DSM_FORBIDDEN_PATH', { path: JSON.stringify(name) });
+        const s = await stat(path);
+        if (s.isDirectory()) throw new DsmError('DSM_NAME_IS_FOLDER', { name });
+        await unlink(path);
+        existed = true;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      this.manifest.setTombstone(name, { version, deletedAt: new Date(this.clock.wallMs()).toISOString() });
+      await this.manifest.flush();
+      this.countedAt = 0;
+      return { existed };
+    });
   }
 
   private enqueueHash(name: string): void {
@@ -202,11 +411,11 @@ export class FileStore {
   }
 
   private async hashOne(name: string): Promise<void> {
-    const full = join(this.realRoot, ...name.split('/'));
+    const full = this.pathOf(name);
     const before = await stat(full).catch(() => undefined);
     if (!before?.isFile()) return;
-    if (this.index.lookup(name, before.size, before.mtimeMs)) return;
-    const started = Date.now();
+    if (this.manifest.lookup(name, before.size, before.mtimeMs)) return;
+    const started = this.clock.now();
     const { sha256, size } = await sha256File(full);
     const after = await stat(full).catch(() => undefined);
     // Only record a hash for bytes that did not change while being read.
@@ -214,15 +423,27 @@ export class FileStore {
       this.enqueueHash(name);
       return;
     }
-    this.index.set(name, { size, mtimeMs: after.mtimeMs, sha256 });
+    const known = this.manifest.get(name);
+    // Same bytes as the known version (e.g. a file merely touched): keep its version.
+    const version =
+      known && known.sha256 === sha256
+        ? known.version
+        : Math.max(versionFromMtime(after.mtimeMs), this.manifest.heldVersion(name) + 1);
+    this.manifest.setFile(name, {
+      size,
+      mtimeMs: after.mtimeMs,
+      sha256,
+      version,
+      updatedAt: known && known.sha256 === sha256 ? known.updatedAt : after.mtime.toISOString(),
+    });
     this.log.info(
-      `hashed ${name} (${size} bytes) in ${Date.now() - started} ms: sha256 ${sha256.slice(0, 12)}…`,
+      `hashed ${name} (${formatBytes(size)}) in ${Math.round(this.clock.now() - started)} ms: sha256 ${sha256.slice(0, 12)}…`,
     );
   }
 
   async close(): Promise<void> {
     this.stopped = true;
     this.hashQueue.clear();
-    await this.index.flush();
+    await this.manifest.flush();
   }
 }

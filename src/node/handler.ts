@@ -7,25 +7,34 @@
  *   GET|HEAD /_dsm/files     → 200 [{"name","size","sha256","mtime"}]
  *   GET|HEAD /               → 200 HTML index
  *   GET|HEAD /<path>         → 200 | 206 | 304 | 412 | 416, or 4xx for bad paths
+ *   PUT      /<path>         → 201 | 200 stored (token)   see write-routes.ts
+ *   DELETE   /<path>         → 200 deleted, tombstone (token)
  *   OPTIONS  *               → 204 CORS preflight
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { contentType as mimeContentType } from 'mime-types';
-import { DsmError, errorBody } from '../shared/errors.js';
+import { DsmError } from '../shared/errors.js';
 import { strongEtag, weakEtag } from '../shared/etag.js';
+import { quoted } from '../shared/format.js';
 import { evaluatePreconditions, rangeApplies, type Validators } from '../shared/preconditions.js';
 import { contentRange, parseRange } from '../shared/range.js';
 import { parseTargetPath } from '../shared/safe-path.js';
 import type { FileStore } from './file-store.js';
 import { indexPage } from './index-page.js';
 import { multipartLayout, newBoundary } from './multipart.js';
-import { discardBody, type Headers, jsonResponse, type NodeResponse } from './response.js';
+import { discardBody, errorResponse, type Headers, jsonResponse, type NodeResponse } from './response.js';
+import { handleWrite } from './write-routes.js';
 
 export interface NodeRequest {
   method: string;
   /** The raw request target, exactly as received (`req.url`). */
   target: string;
   headers: IncomingHttpHeaders;
+  /** The request body (PUT). */
+  body?: Readable;
+  /** Trailer fields, complete once the body has ended (a `Repr-Digest` may come there). */
+  trailers?: () => Record<string, string | undefined>;
 }
 
 export interface HandlerContext {
@@ -36,18 +45,15 @@ export interface HandlerContext {
   latencyMs: () => number;
   uptimeS: () => number;
   newBoundary?: () => string;
+  /** Token for PUT and DELETE; undefined makes the node read-only. */
+  token: string | undefined;
+  maxUploadBytes: number;
+  /** A new write version (time-based) for writes that do not bring one. */
+  newVersion: () => number;
 }
 
 const READ_METHODS = 'GET, HEAD, OPTIONS';
-
-export function errorResponse(err: DsmError, headers: Headers = {}): NodeResponse {
-  const data = Buffer.from(errorBody(err));
-  return {
-    status: err.status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length, ...headers },
-    body: { kind: 'bytes', data },
-  };
-}
+const ALL_METHODS = 'GET, HEAD, PUT, DELETE, OPTIONS';
 
 function contentTypeOf(name: string): string {
   return mimeContentType(name.slice(name.lastIndexOf('/') + 1)) || 'application/octet-stream';
@@ -58,19 +64,13 @@ function single(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-/** Quotes a user-supplied path for a message, shortened so a huge target cannot bloat a response. */
-function quote(path: string): string {
-  const s = path.length > 200 ? `${path.slice(0, 200)}…` : path;
-  return JSON.stringify(s);
-}
-
 export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Promise<NodeResponse> {
   const { method } = req;
   if (method === 'OPTIONS') {
     return {
       status: 204,
       headers: {
-        'Access-Control-Allow-Methods': READ_METHODS,
+        'Access-Control-Allow-Methods': ALL_METHODS,
         'Access-Control-Allow-Headers':
           'Range, If-Match, If-None-Match, If-Modified-Since, If-Range, Authorization',
         'Access-Control-Max-Age': 86400,
@@ -79,15 +79,16 @@ export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Prom
       body: { kind: 'empty' },
     };
   }
-  if (method !== 'GET' && method !== 'HEAD') {
-    return errorResponse(new DsmError('DSM_METHOD_NOT_ALLOWED', { method, allowed: READ_METHODS }), {
-      Allow: READ_METHODS,
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT' && method !== 'DELETE') {
+    return errorResponse(new DsmError('DSM_METHOD_NOT_ALLOWED', { method, allowed: ALL_METHODS }), {
+      Allow: ALL_METHODS,
     });
   }
+  if (method === 'PUT' || method === 'DELETE') return handleWrite(req, ctx);
 
   const target = parseTargetPath(req.target);
   if (target.kind === 'bad') {
-    return errorResponse(new DsmError('DSM_BAD_PATH', { path: quote(req.target), reason: target.reason }));
+    return errorResponse(new DsmError('DSM_BAD_PATH', { path: quoted(req.target), reason: target.reason }));
   }
   const segments = target.segments;
   const name = segments.join('/');
@@ -111,7 +112,8 @@ export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Prom
     });
   }
   if (segments[0] === '_dsm') {
-    if (name === '_dsm/files') return jsonResponse(200, await ctx.store.list());
+    if (name === '_dsm/files')
+      return jsonResponse(200, [...(await ctx.store.list()), ...ctx.store.tombstones()]);
     return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
   }
   return serveFile(req, segments, ctx);
@@ -122,9 +124,10 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
   const name = segments.join('/');
   if (opened.kind === 'missing') return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
   if (opened.kind === 'outside')
-    return errorResponse(new DsmError('DSM_FORBIDDEN_PATH', { path: quote(req.target) }));
+    return errorResponse(new DsmError('DSM_FORBIDDEN_PATH', { path: quoted(req.target) }));
 
-  const { handle, stats, sha256 } = opened;
+  const { handle, stats, entry } = opened;
+  const sha256 = entry?.sha256;
   const size = stats.size;
   const etag = sha256 ? strongEtag(sha256) : weakEtag(size, stats.mtimeMs);
   const validators: Validators = { etag, lastModifiedMs: stats.mtimeMs };
@@ -135,6 +138,7 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
     ETag: etag,
     'Last-Modified': stats.mtime.toUTCString(),
   };
+  if (entry) headers['X-Dsm-Version'] = entry.version;
   const h = req.headers;
   const pre = evaluatePreconditions(
     req.method,
@@ -168,7 +172,7 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
   if (decision.kind === 'unsatisfiable') {
     await handle.close();
     return errorResponse(
-      new DsmError('DSM_RANGE_NOT_SATISFIABLE', { range: quote(rangeHeader ?? ''), name, size }),
+      new DsmError('DSM_RANGE_NOT_SATISFIABLE', { range: quoted(rangeHeader ?? ''), name, size }),
       {
         'Content-Range': `bytes */${size}`,
         ETag: etag,

@@ -43,6 +43,7 @@ async function start(
     jitterMs: 0,
     log,
     rng: seededRng(1),
+    token: undefined,
     ...extra,
   });
 }

@@ -17,9 +17,11 @@ import { DsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
 import type { Logger } from '../shared/logger.js';
 import { type Clock, type Rng, systemClock } from '../shared/random.js';
+import { newVersion } from '../shared/version.js';
 import { FileStore } from './file-store.js';
-import { errorResponse, handleRequest } from './handler.js';
+import { handleRequest } from './handler.js';
 import type { Headers } from './response.js';
+import { errorResponse } from './response.js';
 import { writeResponse } from './write-response.js';
 
 export interface NodeServerOptions {
@@ -39,6 +41,9 @@ export interface NodeServerOptions {
   maxHeaderBytes?: number;
   shutdownGraceMs?: number;
   maxRanges?: number;
+  /** Token for PUT/DELETE; undefined makes the node read-only. */
+  token?: string | undefined;
+  maxUploadBytes?: number;
 }
 
 export interface NodeServer {
@@ -61,7 +66,7 @@ const CLIENT_ERROR_STATUS: Record<string, string> = {
 export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServer> {
   const clock = opts.clock ?? systemClock;
   const startedAt = clock.now();
-  const store = await FileStore.open(opts.root, opts.log);
+  const store = await FileStore.open(opts.root, opts.log, clock);
   const latency: LatencySettings = { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs };
   const common: Headers = {
     'X-Served-By': opts.name,
@@ -78,6 +83,9 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
     maxRanges: opts.maxRanges ?? DEFAULTS.maxRanges,
     latencyMs: () => latency.latencyMs,
     uptimeS: () => (clock.now() - startedAt) / 1000,
+    token: opts.token,
+    maxUploadBytes: opts.maxUploadBytes ?? DEFAULTS.maxUploadMiB * 1024 * 1024,
+    newVersion: () => newVersion(clock.wallMs(), opts.rng),
   };
 
   const server = createServer({
@@ -108,10 +116,20 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
     if (!aborted) {
       let response: Awaited<ReturnType<typeof handleRequest>>;
       try {
-        response = await handleRequest({ method, target, headers: req.headers }, ctx);
+        response = await handleRequest(
+          { method, target, headers: req.headers, body: req, trailers: () => req.trailers },
+          ctx,
+        );
       } catch (err) {
-        opts.log.error(`${method} ${printable(target)}: ${(err as Error).message}`);
-        response = errorResponse(new DsmError('DSM_INTERNAL', { detail: (err as Error).message }));
+        if (gone.signal.aborted) {
+          // The client went away mid-upload; the store has already thrown the partial file away.
+          response = errorResponse(
+            new DsmError('DSM_BAD_HEADER', { header: 'body', detail: 'the client went away' }),
+          );
+        } else {
+          opts.log.error(`${method} ${printable(target)}: ${(err as Error).message}`);
+          response = errorResponse(new DsmError('DSM_INTERNAL', { detail: (err as Error).message }));
+        }
       }
       status = response.status;
       const result = await writeResponse(res, response, { common, headOnly: method === 'HEAD' });

@@ -3,6 +3,7 @@
  * (`write-response.ts`); tests can inspect it without a socket (as Fastify's `inject()`).
  */
 import type { FileHandle } from 'node:fs/promises';
+import { type DsmError, errorBody } from '../shared/errors.js';
 import type { ByteRange } from '../shared/range.js';
 
 export type Headers = Record<string, string | number>;
@@ -45,6 +46,15 @@ export function jsonResponse(status: number, value: unknown, headers: Headers = 
   const data = Buffer.from(JSON.stringify(value));
   return {
     status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length, ...headers },
+    body: { kind: 'bytes', data },
+  };
+}
+
+export function errorResponse(err: DsmError, headers: Headers = {}): NodeResponse {
+  const data = Buffer.from(errorBody(err));
+  return {
+    status: err.status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length, ...headers },
     body: { kind: 'bytes', data },
   };

@@ -26,6 +26,7 @@ describe('validateClusterConfig', () => {
       port: 8001,
       latencyMs: 50,
       jitterMs: 0,
+      maxUploadMiB: 10240,
       root: resolve('/srv/demo/node1/storage'),
     });
   });

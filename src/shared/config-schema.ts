@@ -29,6 +29,8 @@ export const nodeConfigSchema = z.strictObject({
   jitterMs: z.number().int('must be a whole number').min(0).max(600_000).default(DEFAULTS.jitterMs),
   /** Folder the node serves, relative to the folder of nodes.json. Created if missing. */
   root: z.string().min(1, 'must not be empty'),
+  /** Largest file the node accepts in one upload, in MiB; 413 above it. Default 10240 (10 GiB). */
+  maxUploadMiB: z.number().int('must be a whole number').min(1).default(DEFAULTS.maxUploadMiB),
 });
 
 export const supervisorConfigSchema = z.strictObject({

@@ -8,7 +8,7 @@ export const DEFAULTS = {
   /** Port of the cluster's supervisor: control API, gateway and dashboard. */
   supervisorPort: 8000,
   /** Largest file a node accepts in one PUT (10 GiB); 413 above it. */
-  maxUploadBytes: 10 * 1024 ** 3,
+  maxUploadMiB: 10 * 1024,
   /** Simulated network latency added before the first byte of every response. */
   latencyMs: 0,
   /** Random spread added to the latency, uniform in [-jitterMs, +jitterMs]. */
@@ -29,6 +29,32 @@ export const DEFAULTS = {
   readChunkBytes: 1024 * 1024,
   /** Files up to this size are read in one go and sent with one write. */
   smallFileBytes: 64 * 1024,
+  /**
+   * `dsm cluster`: a node asked to stop gets this long after SIGTERM before SIGKILL. Longer than
+   * shutdownGraceMs, so that the node can let its running responses finish first.
+   */
+  nodeStopGraceMs: 5_000,
+  /** `dsm cluster`: a node that has not printed "listening on" after this long is reported as still starting. */
+  nodeStartTimeoutMs: 15_000,
+  /** `dsm cluster --restart`: wait before restarting a crashed node; doubled on each quick crash in a row. */
+  restartDelayMs: 500,
+  /** The longest of those waits. */
+  restartMaxDelayMs: 10_000,
+  /** A node that ran this long before crashing was healthy: the backoff starts again from restartDelayMs. */
+  restartStableMs: 30_000,
+  /** Quick crashes in a row after which `--restart` stops trying (the node is left crashed). */
+  restartMaxAttempts: 5,
+  /** `GET /health` probes of the supervisor (`dsm status`): a node slower than this is shown unmeasured. */
+  probeTimeoutMs: 2_000,
   /** Log format of servers: human lines or one JSON object per line. */
   log: 'text' as 'text' | 'json',
+  /** `dsm pick`: /health round trips per node; their median ranks the node. */
+  pickSamples: 3,
+  /** `dsm pick`: a request with no answer after this long counts as a timeout (the node is down). */
+  pickTimeoutMs: 2_000,
+  /**
+   * `dsm pick`: the least time it waits for a silent node's version of the file before counting the node
+   * as too slow to matter (the wait is otherwise (samples + 1) × the candidate's median round trip).
+   */
+  pickSilenceFloorMs: 100,
 } as const;

@@ -51,6 +51,63 @@ export const ERRORS = {
     (p) => `Range ${p.range} is outside "${p.name}" (${p.size} bytes)`,
     (p) => `Intervalo ${p.range} fora de "${p.name}" (${p.size} bytes)`,
   ),
+  DSM_UNAUTHORIZED: spec(
+    401,
+    () =>
+      'Missing or wrong token: send "Authorization: Bearer <token>" (the token is in .dsm/token beside nodes.json)',
+    () =>
+      'Token ausente ou errado: envie "Authorization: Bearer <token>" (o token está em .dsm/token ao lado do nodes.json)',
+  ),
+  DSM_READ_ONLY: spec(
+    403,
+    (p) =>
+      `Node ${p.node} is read-only: it was started without a token (set DSM_TOKEN or use --config nodes.json)`,
+    (p) =>
+      `O nó ${p.node} é somente leitura: foi iniciado sem token (defina DSM_TOKEN ou use --config nodes.json)`,
+  ),
+  DSM_BAD_NAME: spec(
+    400,
+    (p) => `Cannot store ${p.name}: ${p.reason}`,
+    (p) => `Não é possível gravar ${p.name}: ${p.reason}`,
+  ),
+  DSM_NAME_IS_FOLDER: spec(
+    409,
+    (p) => `Cannot store "${p.name}": a folder (or a file where a folder is needed) has that name`,
+    (p) =>
+      `Não é possível gravar "${p.name}": já existe uma pasta (ou um arquivo no lugar de uma pasta) com esse nome`,
+  ),
+  DSM_BAD_HEADER: spec(
+    400,
+    (p) => `Bad ${p.header} header: ${p.detail}`,
+    (p) => `Cabeçalho ${p.header} inválido: ${p.detail}`,
+  ),
+  DSM_DIGEST_MISMATCH: spec(
+    400,
+    (p) => `Cannot verify "${p.name}": expected sha256 ${p.expected}, got ${p.actual}`,
+    (p) => `Não foi possível verificar "${p.name}": sha256 esperado ${p.expected}, recebido ${p.actual}`,
+  ),
+  DSM_LENGTH_MISMATCH: spec(
+    400,
+    (p) => `Cannot store "${p.name}": expected ${p.expected} bytes, got ${p.actual}`,
+    (p) => `Não foi possível gravar "${p.name}": esperados ${p.expected} bytes, recebidos ${p.actual}`,
+  ),
+  DSM_STALE_VERSION: spec(
+    409,
+    (p) =>
+      `"${p.name}" version ${p.version} is older than version ${p.held} held by ${p.node}: the newer write wins`,
+    (p) =>
+      `A versão ${p.version} de "${p.name}" é mais antiga que a versão ${p.held} de ${p.node}: vence a escrita mais nova`,
+  ),
+  DSM_TOO_LARGE: spec(
+    413,
+    (p) => `"${p.name}" is larger than the node's upload limit of ${p.limit}`,
+    (p) => `"${p.name}" é maior que o limite de envio do nó, ${p.limit}`,
+  ),
+  DSM_DISK_FULL: spec(
+    507,
+    (p) => `No space left on ${p.node} for "${p.name}": free some disk space and try again`,
+    (p) => `Sem espaço em ${p.node} para "${p.name}": libere espaço em disco e tente de novo`,
+  ),
   DSM_INTERNAL: spec(
     500,
     (p) => `Internal error: ${p.detail}`,
@@ -91,6 +148,44 @@ export const ERRORS = {
     400,
     (p) => `Cannot use folder ${p.root}: ${p.detail}`,
     (p) => `Não foi possível usar a pasta ${p.root}: ${p.detail}`,
+  ),
+  // Cluster: the supervisor's control API (`dsm cluster`) and the commands that talk to it
+  DSM_NO_CLUSTER: spec(
+    503,
+    (p) => `no cluster is running on ${p.host}:${p.port}: start one with "dsm cluster"`,
+    (p) => `nenhum cluster está rodando em ${p.host}:${p.port}: inicie um com "dsm cluster"`,
+  ),
+  DSM_NOT_A_CLUSTER: spec(
+    502,
+    (p) =>
+      `${p.url} did not answer like a dsm cluster (${p.detail}): is something else using port ${p.port}?`,
+    (p) =>
+      `${p.url} não respondeu como um cluster dsm (${p.detail}): outro programa está usando a porta ${p.port}?`,
+  ),
+  DSM_NO_ROUTE: spec(
+    404,
+    (p) => `Nothing here answers ${p.method} ${p.path}`,
+    (p) => `Nada aqui responde a ${p.method} ${p.path}`,
+  ),
+  // Node selection (`dsm pick`, exit code 1)
+  DSM_PICK_ALL_DOWN: spec(
+    503,
+    (p) =>
+      `Cannot pick a node for "${p.name}": none of the ${p.count} nodes in ${p.file} answered. Is the cluster running?`,
+    (p) =>
+      `Não foi possível escolher um nó para "${p.name}": nenhum dos ${p.count} nós de ${p.file} respondeu. O cluster está rodando?`,
+  ),
+  DSM_PICK_NOT_FOUND: spec(
+    404,
+    (p) =>
+      `No healthy node holds "${p.name}" (asked: ${p.asked}). Check the name, or copy the file to a node`,
+    (p) =>
+      `Nenhum nó saudável tem "${p.name}" (consultados: ${p.asked}). Confira o nome, ou copie o arquivo para um nó`,
+  ),
+  DSM_PICK_DELETED: spec(
+    410,
+    (p) => `"${p.name}" was deleted (version ${p.version}, on ${p.node}): no node may serve it`,
+    (p) => `"${p.name}" foi apagado (versão ${p.version}, em ${p.node}): nenhum nó pode servi-lo`,
   ),
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -37,3 +37,8 @@ export function printable(s: string, max = 300): string {
   const short = s.length > max ? `${s.slice(0, max)}…` : s;
   return short.replace(CONTROL_CHARS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+/** A user-supplied value quoted for a message, shortened so a huge value cannot bloat a response. */
+export function quoted(value: string, max = 200): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+}

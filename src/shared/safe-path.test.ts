@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTargetPath, type TargetPath, urlPathOf } from './safe-path.js';
+import { parseTargetPath, type StorableName, storableName, type TargetPath, urlPathOf } from './safe-path.js';
 
 describe('parseTargetPath', () => {
   const table: Array<[string, TargetPath]> = [
@@ -44,4 +44,22 @@ describe('parseTargetPath', () => {
 
 describe('urlPathOf', () => {
   it('encodes each segment', () => assert.equal(urlPathOf('films/a b#1.mp4'), '/films/a%20b%231.mp4'));
+});
+
+describe('storableName', () => {
+  const table: Array<[string, StorableName]> = [
+    ['/demo.mp4', { kind: 'ok', name: 'demo.mp4', segments: ['demo.mp4'] }],
+    ['/films/a%20b.mp4', { kind: 'ok', name: 'films/a b.mp4', segments: ['films', 'a b.mp4'] }],
+    ['/', { kind: 'bad', reason: 'a name is needed' }],
+    ['/health', { kind: 'bad', reason: '"health" is reserved' }],
+    ['/_dsm/files', { kind: 'bad', reason: '"_dsm" is reserved' }],
+    ['/.env', { kind: 'bad', reason: 'names starting with "." are hidden' }],
+    ['/a/.dsm/manifest.json', { kind: 'bad', reason: 'names starting with "." are hidden' }],
+    ['/../x', { kind: 'bad', reason: 'traversal' }],
+    [`/${'a'.repeat(256)}`, { kind: 'bad', reason: 'a part is longer than 255 bytes' }],
+  ];
+  for (const [target, expected] of table) {
+    it(`${target.slice(0, 40)} → ${JSON.stringify(expected).slice(0, 80)}`, () =>
+      assert.deepEqual(storableName(target), expected));
+  }
 });

@@ -93,3 +93,37 @@ export function nameOf(segments: string[]): string {
 export function urlPathOf(name: string): string {
   return `/${name.split('/').map(encodeURIComponent).join('/')}`;
 }
+
+/** Names a node never stores, because routes or the internal folder use them. */
+const RESERVED_FIRST_SEGMENTS = new Set(['health', '_dsm']);
+
+export type StorableName = { kind: 'ok'; name: string; segments: string[] } | { kind: 'bad'; reason: string };
+
+/**
+ * Whether a request target may be written (PUT, DELETE): a valid path that is not hidden, not
+ * reserved, and of sane length.
+ *
+ * | raw target         | result                                    |
+ * |--------------------|-------------------------------------------|
+ * | `/demo.mp4`        | ok 'demo.mp4'                             |
+ * | `/films/a.mp4`     | ok 'films/a.mp4'                          |
+ * | `/`                | bad 'a name is needed'                    |
+ * | `/health`          | bad '"health" is reserved'                |
+ * | `/_dsm/files`      | bad '"_dsm" is reserved'                  |
+ * | `/.env`            | bad 'names starting with "." are hidden'  |
+ * | `/../x`            | bad 'traversal'                           |
+ */
+export function storableName(rawTarget: string): StorableName {
+  const t = parseTargetPath(rawTarget);
+  if (t.kind === 'bad') return { kind: 'bad', reason: t.reason };
+  if (t.kind === 'hidden') return { kind: 'bad', reason: 'names starting with "." are hidden' };
+  const first = t.segments[0];
+  if (first === undefined) return { kind: 'bad', reason: 'a name is needed' };
+  if (RESERVED_FIRST_SEGMENTS.has(first.toLowerCase()))
+    return { kind: 'bad', reason: `"${first}" is reserved` };
+  if (t.segments.some((s) => Buffer.byteLength(s) > 255))
+    return { kind: 'bad', reason: 'a part is longer than 255 bytes' };
+  const name = nameOf(t.segments);
+  if (Buffer.byteLength(name) > 1024) return { kind: 'bad', reason: 'the name is longer than 1024 bytes' };
+  return { kind: 'ok', name, segments: t.segments };
+}

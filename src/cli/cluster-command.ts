@@ -1,0 +1,339 @@
+/**
+ * `dsm cluster`: every node of nodes.json as its own OS process, under one supervisor.
+ *
+ *   dsm cluster                        nodes.json of this folder (written with the original 3 nodes if missing)
+ *   dsm cluster --config lab.json --restart
+ *   npm start                          = dsm cluster --open
+ *
+ * The supervisor forwards each node's log lines behind its name in its own colour, reports crashes
+ * (restarting only with --restart), serves its control API (status, stop/start a node; see
+ * supervisor/control-server.ts) on nodes.json's `supervisor` address, 127.0.0.1:8000 by default, and
+ * seeds samples/demo.mp4 when no node holds a video yet.
+ *
+ * Stopping: Ctrl+C or SIGTERM stops every node (SIGTERM, SIGKILL after a grace period), waits until
+ * each process has ended, then exits 0. A second Ctrl+C exits at once; the nodes then notice that their
+ * IPC channel to the supervisor closed and stop by themselves, as they do if the supervisor is killed.
+ * Windows: no SIGTERM is delivered there (it kills outright), so stop the cluster with Ctrl+C or
+ * Ctrl+Break; the nodes themselves are asked to stop through their IPC channel (see node-process.ts).
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { loadClusterConfig } from '../shared/config-loader.js';
+import { DEFAULT_CLUSTER } from '../shared/config-schema.js';
+import { DEFAULTS } from '../shared/defaults.js';
+import { DsmError } from '../shared/errors.js';
+import { type Lang, tr } from '../shared/i18n.js';
+import { type Clock, systemClock } from '../shared/random.js';
+import { resolveToken } from '../shared/token.js';
+import { startControlServer } from '../supervisor/control-server.js';
+import { colourFor, prefixLine } from '../supervisor/log-prefix.js';
+import type { NodeSnapshot, SpawnFn } from '../supervisor/node-process.js';
+import { DEFAULT_RESTART_POLICY, type RestartDecision } from '../supervisor/restart-policy.js';
+import { Supervisor, type SupervisorEvent } from '../supervisor/supervisor.js';
+import type { CliContext } from './cli-context.js';
+import { EXIT_FAILED, EXIT_OK } from './errors.js';
+import { exitDescription } from './exit-description.js';
+import { mayOpenBrowser, openUrl } from './open-url.js';
+import { DEFAULT_CONFIG, portArg } from './options.js';
+import { type SeedFn, seedDemo } from './seed-demo.js';
+import { onShutdownSignal } from './signals.js';
+
+interface ClusterFlags {
+  config?: string;
+  port?: number;
+  host?: string;
+  open?: boolean;
+  restart?: boolean;
+}
+
+/** The I/O of the command, passed in (tests and the later gateway/dashboard wiring). */
+export interface ClusterDeps {
+  spawn: SpawnFn;
+  fetch: typeof fetch;
+  clock: Clock;
+  platform: NodeJS.Platform;
+  seed: SeedFn;
+  openBrowser: (url: string) => Promise<{ ok: true } | { ok: false; detail: string }>;
+}
+
+/** `bin/dsm.js`, from dist/cli/ (or src/cli/ under tsx): the children run the same `dsm`. */
+const DSM_BIN = fileURLToPath(new URL('../../bin/dsm.js', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../../samples/demo.mp4', import.meta.url));
+/** The supervisor's own label in the log, beside the nodes' names. */
+const LABEL = 'cluster';
+
+export function defaultClusterDeps(ctx: CliContext): ClusterDeps {
+  return {
+    spawn,
+    fetch,
+    clock: systemClock,
+    platform: process.platform,
+    seed: seedDemo({ fetch, lang: ctx.lang, samplePath: SAMPLE, timeoutMs: DEFAULTS.probeTimeoutMs * 2 }),
+    openBrowser: (url) => openUrl(url),
+  };
+}
+
+export function clusterCommand(
+  ctx: CliContext,
+  run: (p: Promise<number>) => void,
+  deps: ClusterDeps = defaultClusterDeps(ctx),
+): Command {
+  const cmd = new Command('cluster')
+    .description(
+      'start every node of nodes.json as its own process, with a control API to stop and start them',
+    )
+    .option('--config <file>', `the cluster file, written with 3 example nodes if missing`, DEFAULT_CONFIG)
+    .option(
+      '--port <port>',
+      `port of the supervisor (default: from nodes.json, else ${DEFAULTS.supervisorPort})`,
+      portArg,
+    )
+    .option('--host <address>', `address of the supervisor (default: from nodes.json, else ${DEFAULTS.host})`)
+    .option('--open', 'open the browser on the cluster page (only on a terminal, never in CI)')
+    .option('--no-open', 'do not open the browser')
+    .option('--restart', 'restart crashed nodes, waiting longer after each quick crash');
+  cmd.action((flags: ClusterFlags) => run(runCluster(flags, ctx, deps)));
+  return cmd;
+}
+
+/** Writes the original's three nodes to `file` unless it exists; true if it wrote. */
+async function writeDefaultConfig(file: string): Promise<boolean> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(DEFAULT_CLUSTER, null, 2)}\n`, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new DsmError('DSM_ROOT_UNUSABLE', { root: dirname(file), detail: (err as Error).message });
+  }
+}
+
+async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDeps): Promise<number> {
+  const file = resolve(flags.config ?? DEFAULT_CONFIG);
+  const wrote = await writeDefaultConfig(file);
+  const cfg = await loadClusterConfig(file);
+  const token = await resolveToken({
+    envToken: ctx.env.DSM_TOKEN,
+    configToken: cfg.token,
+    configDir: cfg.dir,
+    create: true,
+  });
+  // create: true always gives one; the check is for the type.
+  if (!token) throw new DsmError('DSM_INTERNAL', { detail: 'no token' });
+
+  const width = Math.max(LABEL.length, ...cfg.nodes.map((n) => n.name.length));
+  const colours = new Map(cfg.nodes.map((n, i) => [n.name, ctx.color ? colourFor(i) : undefined]));
+  const say = (line: string) => ctx.stdout.write(`${prefixLine(line, { name: LABEL, width })}\n`);
+  const warn = (line: string) => ctx.stderr.write(`${prefixLine(line, { name: LABEL, width })}\n`);
+  const t = (en: string, pt: string) => tr(ctx.lang, { en, 'pt-BR': pt });
+
+  if (wrote) {
+    say(
+      t(
+        `no cluster file: wrote ${file} with the original 3 nodes (ports 8001-8003, latency 50/150/300 ms)`,
+        `sem arquivo de cluster: criado ${file} com os 3 nós originais (portas 8001-8003, latência 50/150/300 ms)`,
+      ),
+    );
+  }
+
+  let stopping = false;
+  const stopRequested = onShutdownSignal(ctx, () => {
+    stopping = true;
+    say(t('stopping every node…', 'parando todos os nós…'));
+  });
+
+  const supervisor = new Supervisor({
+    nodes: cfg.nodes,
+    configFile: cfg.file,
+    dsm: { command: process.execPath, args: [DSM_BIN] },
+    extraArgs: ['--lang', ctx.lang],
+    cwd: cfg.dir,
+    env: { ...ctx.env, DSM_TOKEN: token.token },
+    spawn: deps.spawn,
+    platform: deps.platform,
+    clock: deps.clock,
+    fetch: deps.fetch,
+    restart: { ...DEFAULT_RESTART_POLICY, enabled: Boolean(flags.restart) },
+    onEvent: (e) => render(e),
+  });
+
+  function render(e: SupervisorEvent): void {
+    if (e.kind === 'output') {
+      const line = prefixLine(e.line, { name: e.node, width, colour: colours.get(e.node) });
+      (e.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${line}\n`);
+      return;
+    }
+    const n = e.node.name;
+    if (e.kind === 'stopped' && !stopping) {
+      say(
+        t(
+          `${n} is down: "dsm start ${n}" starts it again`,
+          `${n} está parado: "dsm start ${n}" o inicia de novo`,
+        ),
+      );
+    } else if (e.kind === 'restarting') {
+      say(
+        t(`restarting ${n} (restart ${e.node.restarts})`, `reiniciando ${n} (reinício ${e.node.restarts})`),
+      );
+    } else if (e.kind === 'crashed') {
+      warn(crashMessage(ctx.lang, e.node, e.decision, stopping));
+    }
+  }
+
+  const control = await startControlServer({
+    host: flags.host ?? cfg.supervisor.host,
+    port: flags.port ?? cfg.supervisor.port,
+    token: token.token,
+    cluster: supervisor,
+    pid: process.pid,
+    configFile: cfg.file,
+  });
+  say(
+    t(
+      `listening on ${control.url()} · control API · ${cfg.nodes.length} nodes from ${cfg.file}`,
+      `escutando em ${control.url()} · API de controle · ${cfg.nodes.length} nós de ${cfg.file}`,
+    ),
+  );
+
+  const started = await Promise.race([supervisor.startAll(), stopRequested.then(() => undefined)]);
+  if (started && !stopping) {
+    const up = started.filter((n): n is NodeSnapshot & { url: string } => n.state === 'up' && n.url !== null);
+    if (up.length === 0) {
+      warn(t('no node started: stopping', 'nenhum nó iniciou: parando'));
+      await supervisor.shutdown();
+      await control.close();
+      return EXIT_FAILED;
+    }
+    try {
+      await Promise.race([
+        deps.seed(
+          up.map((n) => ({ name: n.name, url: n.url })),
+          { token: token.token, log: say },
+        ),
+        stopRequested,
+      ]);
+    } catch (err) {
+      warn(
+        t(
+          `could not seed the demo video: ${(err as Error).message}`,
+          `não foi possível semear o vídeo de demonstração: ${(err as Error).message}`,
+        ),
+      );
+    }
+    if (!stopping) {
+      ctx.stdout.write(
+        nextSteps(ctx.lang, {
+          file,
+          cwd: process.cwd(),
+          url: control.url(),
+          portFlag: flags.port,
+          started,
+          up,
+        }),
+      );
+      if (mayOpenBrowser({ open: Boolean(flags.open), isTTY: ctx.stdout.isTTY, ci: ctx.env.CI })) {
+        const opened = await deps.openBrowser(`${control.url()}/`);
+        if (!opened.ok) {
+          warn(
+            t(
+              `could not open the browser (${opened.detail})`,
+              `não foi possível abrir o navegador (${opened.detail})`,
+            ),
+          );
+        }
+      }
+    }
+  }
+
+  await stopRequested;
+  await supervisor.shutdown();
+  await control.close();
+  say(t('stopped: every node has ended', 'parado: todos os nós terminaram'));
+  return EXIT_OK;
+}
+
+function crashMessage(lang: Lang, node: NodeSnapshot, decision: RestartDecision, stopping: boolean): string {
+  const n = node.name;
+  const how = exitDescription(lang, node.exitCode, node.signal);
+  const t = (en: string, pt: string) => tr(lang, { en, 'pt-BR': pt });
+  if (stopping) return t(`${n} ended by itself (${how})`, `${n} terminou sozinho (${how})`);
+  switch (decision.action) {
+    case 'restart':
+      return t(
+        `${n} crashed (${how}): restarting in ${decision.delayMs / 1000} s (attempt ${decision.attempt})`,
+        `${n} caiu (${how}): reiniciando em ${decision.delayMs / 1000} s (tentativa ${decision.attempt})`,
+      );
+    case 'give-up':
+      return t(
+        `${n} crashed (${how}) ${decision.attempts + 1} times in a row soon after starting: not restarting it again; fix the cause, then "dsm start ${n}"`,
+        `${n} caiu (${how}) ${decision.attempts + 1} vezes seguidas logo após iniciar: não será reiniciado de novo; corrija a causa e use "dsm start ${n}"`,
+      );
+    case 'report':
+      return t(
+        `${n} crashed (${how}); not restarted: "dsm start ${n}" starts it again (or run "dsm cluster --restart")`,
+        `${n} caiu (${how}); não foi reiniciado: "dsm start ${n}" o inicia de novo (ou use "dsm cluster --restart")`,
+      );
+  }
+}
+
+/** What to do next, printed once the nodes are up. */
+function nextSteps(
+  lang: Lang,
+  o: {
+    file: string;
+    cwd: string;
+    url: string;
+    portFlag: number | undefined;
+    started: NodeSnapshot[];
+    up: NodeSnapshot[];
+  },
+): string {
+  const t = (en: string, pt: string) => tr(lang, { en, 'pt-BR': pt });
+  // The example commands must reach this cluster from the folder the user is in: a path below it stays
+  // short, anything else is given in full.
+  const rel = relative(o.cwd, o.file);
+  const shown = rel.startsWith('..') || isAbsolute(rel) ? o.file : rel;
+  const configFlag =
+    rel === DEFAULT_CONFIG ? '' : ` --config ${shown.includes(' ') ? JSON.stringify(shown) : shown}`;
+  const portFlag = o.portFlag === undefined ? '' : ` --port ${new URL(o.url).port}`;
+  const f = configFlag + portFlag;
+  const width = Math.max(...o.started.map((n) => n.name.length));
+  const nodes = o.started.map((n) =>
+    n.state === 'up'
+      ? `  ${n.name.padEnd(width)}  ${n.url}`
+      : `  ${n.name.padEnd(width)}  ${t(`not up (${n.state})`, `fora do ar (${n.state})`)}`,
+  );
+  const first = o.up[0]?.name ?? 'node1';
+  const examples: Array<[string, string]> = [
+    [`dsm pick demo.mp4${f}`, t('play from the fastest node', 'tocar do nó mais rápido')],
+    [`dsm replicate <file>${f}`, t('copy a file to every node', 'copiar um arquivo para todos os nós')],
+    [`dsm status${f}`, t('nodes and replicas', 'nós e réplicas')],
+    [
+      `dsm stop ${first}${f}`,
+      t('take a node down ("dsm start" brings it back)', 'derrubar um nó ("dsm start" o traz de volta)'),
+    ],
+  ];
+  const cmdWidth = Math.max(...examples.map(([cmd]) => cmd.length));
+  return `${[
+    '',
+    t(
+      `Cluster ready: ${o.up.length} of ${o.started.length} nodes up`,
+      `Cluster pronto: ${o.up.length} de ${o.started.length} nós no ar`,
+    ),
+    ...nodes,
+    '',
+    t(
+      `Cluster page: ${o.url}/ (the dashboard will live there)`,
+      `Página do cluster: ${o.url}/ (o painel ficará ali)`,
+    ),
+    '',
+    t('Try:', 'Experimente:'),
+    ...examples.map(([cmd, what]) => `  ${cmd.padEnd(cmdWidth)}  ${what}`),
+    '',
+    t('Ctrl+C stops every node.', 'Ctrl+C para todos os nós.'),
+    '',
+  ].join('\n')}\n`;
+}

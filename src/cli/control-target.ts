@@ -1,0 +1,62 @@
+/**
+ * Where `dsm status`, `dsm stop` and `dsm start` find the running cluster: the supervisor's host and
+ * port from nodes.json (`--config`, else ./nodes.json if present, else 127.0.0.1:8000), overridden by
+ * `--host` / `--port`; the token as every command finds it (DSM_TOKEN, nodes.json, .dsm/token), never
+ * created here: a command that creates a new token could not match the running cluster's anyway.
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { type LoadedConfig, loadClusterConfig } from '../shared/config-loader.js';
+import { DEFAULTS } from '../shared/defaults.js';
+import { resolveToken } from '../shared/token.js';
+import type { CliContext } from './cli-context.js';
+import { DEFAULT_CONFIG, intArg } from './options.js';
+
+export interface ControlFlags {
+  config?: string;
+  host?: string;
+  port?: number;
+}
+
+export interface ControlTarget {
+  host: string;
+  port: number;
+  token: string | undefined;
+}
+
+/** A supervisor to talk to is never on port 0. */
+export const controlPortArg = intArg(1, 65535, 'a port');
+
+/** The flags every command that talks to the cluster has. */
+export function addControlOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', `the cluster's nodes.json (default: ${DEFAULT_CONFIG} if present)`)
+    .option(
+      '--host <address>',
+      `address of the cluster's supervisor (default: from nodes.json, else ${DEFAULTS.host})`,
+    )
+    .option(
+      '--port <port>',
+      `port of the cluster's supervisor (default: from nodes.json, else ${DEFAULTS.supervisorPort})`,
+      controlPortArg,
+    );
+}
+
+export async function resolveControlTarget(flags: ControlFlags, ctx: CliContext): Promise<ControlTarget> {
+  let cfg: LoadedConfig | undefined;
+  if (flags.config !== undefined) cfg = await loadClusterConfig(flags.config);
+  else if (existsSync(DEFAULT_CONFIG)) cfg = await loadClusterConfig(DEFAULT_CONFIG);
+  const token = await resolveToken({
+    envToken: ctx.env.DSM_TOKEN,
+    configToken: cfg?.token,
+    configDir: cfg?.dir,
+    create: false,
+  });
+  const host = flags.host ?? cfg?.supervisor.host ?? DEFAULTS.host;
+  return {
+    // A supervisor bound to every interface is reached on loopback.
+    host: host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host,
+    port: flags.port ?? cfg?.supervisor.port ?? DEFAULTS.supervisorPort,
+    token: token?.token,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * `dsm status`: the nodes of the running cluster (state, pid, port, latency, measured round trip, URL)
+ * and the replica matrix (which node holds which file, short sha and version), or all of it as JSON.
+ *
+ *   dsm status
+ *   dsm status --json
+ */
+import { Command } from 'commander';
+import { DEFAULTS } from '../shared/defaults.js';
+import { type Lang, type Localized, tr } from '../shared/i18n.js';
+import { controlClient } from '../supervisor/control-client.js';
+import type { ClusterStatus } from '../supervisor/control-server.js';
+import type { NodeState } from '../supervisor/node-process.js';
+import type { NodeStatus } from '../supervisor/supervisor.js';
+import type { CliContext } from './cli-context.js';
+import { addControlOptions, type ControlFlags, resolveControlTarget } from './control-target.js';
+import { EXIT_OK } from './errors.js';
+import { exitDescription } from './exit-description.js';
+import { listNodeFiles } from './list-node-files.js';
+import { cellText, type ReplicaRow, replicaMatrix } from './replica-matrix.js';
+import { textTable } from './text-table.js';
+
+interface StatusFlags extends ControlFlags {
+  json?: boolean;
+}
+
+export function statusCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
+  const cmd = addControlOptions(
+    new Command('status').description('show the nodes of the running cluster and which files each one holds'),
+  ).option('--json', 'machine-readable output');
+  cmd.action((flags: StatusFlags) => run(runStatus(flags, ctx)));
+  return cmd;
+}
+
+async function runStatus(flags: StatusFlags, ctx: CliContext): Promise<number> {
+  const target = await resolveControlTarget(flags, ctx);
+  const status = await controlClient({ ...target, fetch }).status();
+  const listings = await Promise.all(
+    status.nodes.map(async (n) => ({
+      node: n.name,
+      files:
+        n.state === 'up' && n.url ? await listNodeFiles(n.url, fetch, DEFAULTS.probeTimeoutMs * 2) : null,
+    })),
+  );
+  const rows = replicaMatrix(listings);
+  if (flags.json) {
+    ctx.stdout.write(`${JSON.stringify(statusJson(status, rows), null, 2)}\n`);
+    return EXIT_OK;
+  }
+  for (const line of statusText(ctx.lang, status, rows, listings.filter((l) => l.files !== null).length)) {
+    ctx.stdout.write(`${line}\n`);
+  }
+  return EXIT_OK;
+}
+
+function statusJson(status: ClusterStatus, rows: ReplicaRow[]) {
+  return {
+    ...status,
+    files: rows.map((r) => ({
+      name: r.file,
+      agreement: r.agreement,
+      replicas: Object.fromEntries(status.nodes.map((n, i) => [n.name, r.cells[i]])),
+    })),
+  };
+}
+
+const STATES: Record<NodeState, Record<Lang, string>> = {
+  starting: { en: 'starting', 'pt-BR': 'iniciando' },
+  up: { en: 'up', 'pt-BR': 'no ar' },
+  stopping: { en: 'stopping', 'pt-BR': 'parando' },
+  down: { en: 'down', 'pt-BR': 'parado' },
+  crashed: { en: 'crashed', 'pt-BR': 'caiu' },
+};
+
+function stateText(lang: Lang, n: NodeStatus): string {
+  let s = tr(lang, STATES[n.state]);
+  if (n.state === 'crashed') s += ` (${exitDescription(lang, n.exitCode, n.signal)})`;
+  if (n.restarts > 0)
+    s += tr(lang, { en: `, restarts: ${n.restarts}`, 'pt-BR': `, reinícios: ${n.restarts}` });
+  return s;
+}
+
+function statusText(lang: Lang, status: ClusterStatus, rows: ReplicaRow[], listed: number): string[] {
+  const s = status.supervisor;
+  const out = [
+    tr(lang, {
+      en: `Cluster ${s.url} (supervisor pid ${s.pid}) · ${s.configFile}`,
+      'pt-BR': `Cluster ${s.url} (supervisor pid ${s.pid}) · ${s.configFile}`,
+    }),
+    '',
+    ...textTable(
+      tr(lang, {
+        en: 'node|state|pid|port|latency|round trip|url',
+        'pt-BR': 'nó|estado|pid|porta|latência|ida e volta|url',
+      }).split('|'),
+      status.nodes.map((n) => [
+        n.name,
+        stateText(lang, n),
+        n.pid === null ? '-' : String(n.pid),
+        n.port === null ? '-' : String(n.port),
+        `${n.latencyMs} ms`,
+        n.rttMs === null ? '-' : `${n.rttMs} ms`,
+        n.url ?? '-',
+      ]),
+      new Set([2, 3, 4, 5]),
+    ).split('\n'),
+    '',
+  ];
+  if (listed === 0) {
+    out.push(
+      tr(lang, {
+        en: 'Replicas: unknown, no node answered.',
+        'pt-BR': 'Réplicas: desconhecidas, nenhum nó respondeu.',
+      }),
+    );
+    return out;
+  }
+  if (rows.length === 0) {
+    out.push(
+      tr(lang, {
+        en: 'Replicas: no files on any node yet.',
+        'pt-BR': 'Réplicas: nenhum arquivo nos nós ainda.',
+      }),
+    );
+    return out;
+  }
+  const agreement: Record<ReplicaRow['agreement'], Localized> = {
+    same: { en: 'same', 'pt-BR': 'iguais' },
+    partial: { en: 'partial', 'pt-BR': 'parcial' },
+    differs: { en: 'differ', 'pt-BR': 'diferentes' },
+  };
+  out.push(
+    tr(lang, {
+      en: 'Replicas (✓ short sha256 and version, ✗ deleted, · absent, ? node not answering):',
+      'pt-BR': 'Réplicas (✓ sha256 curto e versão, ✗ apagado, · ausente, ? nó sem resposta):',
+    }),
+    ...textTable(
+      [
+        tr(lang, { en: 'file', 'pt-BR': 'arquivo' }),
+        ...status.nodes.map((n) => n.name),
+        tr(lang, { en: 'copies', 'pt-BR': 'cópias' }),
+      ],
+      rows.map((r) => [r.file, ...r.cells.map(cellText), tr(lang, agreement[r.agreement])]),
+    ).split('\n'),
+  );
+  return out;
+}

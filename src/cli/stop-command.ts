@@ -1,0 +1,43 @@
+/**
+ * `dsm stop <node…>`: stops nodes of the running cluster (`dsm cluster`) through its control API, the
+ * way a machine goes down: the process ends (SIGTERM, SIGKILL after a grace period). `dsm start` brings
+ * it back.
+ *
+ *   dsm stop node1
+ *   dsm stop node2 node3 --port 9000
+ */
+import { Command } from 'commander';
+import { tr } from '../shared/i18n.js';
+import { controlClient } from '../supervisor/control-client.js';
+import type { CliContext } from './cli-context.js';
+import { addControlOptions, type ControlFlags, resolveControlTarget } from './control-target.js';
+import { EXIT_OK } from './errors.js';
+
+export function stopCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
+  const cmd = addControlOptions(
+    new Command('stop')
+      .description('stop nodes of the running cluster (as if their machine went down)')
+      .argument('<nodes...>', 'names of the nodes to stop'),
+  );
+  cmd.action((names: string[], flags: ControlFlags) => run(runStop(names, flags, ctx)));
+  return cmd;
+}
+
+async function runStop(names: string[], flags: ControlFlags, ctx: CliContext): Promise<number> {
+  const target = await resolveControlTarget(flags, ctx);
+  const client = controlClient({ ...target, fetch });
+  for (const name of names) {
+    const { changed, node } = await client.stop(name);
+    ctx.stdout.write(
+      `${
+        changed
+          ? tr(ctx.lang, { en: `${node.name} stopped`, 'pt-BR': `${node.name} parado` })
+          : tr(ctx.lang, {
+              en: `${node.name} was not running (${node.state})`,
+              'pt-BR': `${node.name} não estava rodando (${node.state})`,
+            })
+      }\n`,
+    );
+  }
+  return EXIT_OK;
+}
