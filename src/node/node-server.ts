@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { type LatencySettings, latencyDelayMs, sleep } from '../faults/latency.js';
 import { DEFAULTS } from '../shared/defaults.js';
-import { DsmError } from '../shared/errors.js';
+import { DsmError, isDsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
 import type { Logger } from '../shared/logger.js';
 import { type Clock, type Rng, systemClock } from '../shared/random.js';
@@ -23,6 +23,7 @@ import { handleRequest } from './handler.js';
 import type { Headers } from './response.js';
 import { errorResponse } from './response.js';
 import { writeResponse } from './write-response.js';
+import { checkWrite, writeErrorResponse } from './write-routes.js';
 
 export interface NodeServerOptions {
   name: string;
@@ -149,6 +150,32 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void serve(req, res);
+  });
+  // `Expect: 100-continue`: decide from the headers whether the body is wanted at all (RFC 9110 §10.1.1).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const method = req.method ?? 'PUT';
+    if (method === 'PUT' || method === 'DELETE') {
+      try {
+        checkWrite({ method, target: req.url ?? '/', headers: req.headers }, ctx);
+      } catch (err) {
+        if (isDsmError(err)) {
+          void writeResponse(res, writeErrorResponse(err), { common, headOnly: false }).then(() =>
+            opts.log.request({
+              method,
+              path: printable(req.url ?? '/'),
+              status: err.status,
+              bytes: 0,
+              latencyMs: 0,
+              totalMs: 0,
+            }),
+          );
+          return;
+        }
+        throw err;
+      }
+    }
+    res.writeContinue();
     void serve(req, res);
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {

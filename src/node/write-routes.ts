@@ -18,7 +18,7 @@ import { storableName, urlPathOf } from '../shared/safe-path.js';
 import { bearerMatches } from '../shared/token.js';
 import { parseVersion } from '../shared/version.js';
 import type { HandlerContext, NodeRequest } from './handler.js';
-import { errorResponse, jsonResponse, type NodeResponse } from './response.js';
+import { errorResponse, type Headers, jsonResponse, type NodeResponse } from './response.js';
 
 function single(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
@@ -44,40 +44,65 @@ function parseDigestValue(value: string | undefined): string | undefined {
   });
 }
 
+interface CheckedWrite {
+  name: string;
+  version: number;
+  expectedLength: number | undefined;
+  headerDigest: string | undefined;
+}
+
+/**
+ * Everything about a write that the headers alone decide: token, name, version, declared size and
+ * digest. Run before the body is read — also on `Expect: 100-continue` (RFC 9110 §10.1.1), so a
+ * refused upload is refused before its client sends a single byte of body.
+ */
+export function checkWrite(
+  req: Pick<NodeRequest, 'method' | 'target' | 'headers'>,
+  ctx: HandlerContext,
+): CheckedWrite {
+  if (ctx.token === undefined) throw new DsmError('DSM_READ_ONLY', { node: ctx.nodeName });
+  if (!bearerMatches(single(req.headers.authorization), ctx.token)) throw new DsmError('DSM_UNAUTHORIZED');
+  const target = storableName(req.target);
+  if (target.kind === 'bad')
+    throw new DsmError('DSM_BAD_NAME', { name: quoted(req.target), reason: target.reason });
+  const { name } = target;
+  const versionHeader = single(req.headers['x-dsm-version']);
+  const version = versionHeader === undefined ? ctx.newVersion() : parseVersion(versionHeader);
+  if (version === undefined) {
+    throw new DsmError('DSM_BAD_HEADER', {
+      header: 'X-Dsm-Version',
+      detail: 'expected a positive whole number',
+    });
+  }
+  const held = ctx.store.manifest.heldVersion(name);
+  if (held >= version && req.method === 'DELETE') {
+    throw new DsmError('DSM_STALE_VERSION', { name, version, held, node: ctx.nodeName });
+  }
+  if (held > version) throw new DsmError('DSM_STALE_VERSION', { name, version, held, node: ctx.nodeName });
+  const expectedLength =
+    parseLength(single(req.headers['content-length']), 'Content-Length') ??
+    parseLength(single(req.headers['upload-length']), 'Upload-Length');
+  if (req.method === 'PUT' && expectedLength !== undefined && expectedLength > ctx.maxUploadBytes) {
+    throw new DsmError('DSM_TOO_LARGE', { name, limit: formatBytes(ctx.maxUploadBytes) });
+  }
+  const headerDigest = parseDigestValue(single(req.headers['repr-digest']));
+  return { name, version, expectedLength, headerDigest };
+}
+
+/** The response for a refused write. */
+export function writeErrorResponse(err: DsmError): NodeResponse {
+  const headers: Headers = { ...CLOSE };
+  if (err.code === 'DSM_UNAUTHORIZED') headers['WWW-Authenticate'] = 'Bearer realm="dsm"';
+  return errorResponse(err, headers);
+}
+
 export async function handleWrite(req: NodeRequest, ctx: HandlerContext): Promise<NodeResponse> {
   try {
-    if (ctx.token === undefined) throw new DsmError('DSM_READ_ONLY', { node: ctx.nodeName });
-    if (!bearerMatches(single(req.headers.authorization), ctx.token)) {
-      return errorResponse(new DsmError('DSM_UNAUTHORIZED'), {
-        ...CLOSE,
-        'WWW-Authenticate': 'Bearer realm="dsm"',
-      });
-    }
-    const target = storableName(req.target);
-    if (target.kind === 'bad')
-      throw new DsmError('DSM_BAD_NAME', { name: quoted(req.target), reason: target.reason });
-    const { name } = target;
-    const versionHeader = single(req.headers['x-dsm-version']);
-    const version = versionHeader === undefined ? ctx.newVersion() : parseVersion(versionHeader);
-    if (version === undefined) {
-      throw new DsmError('DSM_BAD_HEADER', {
-        header: 'X-Dsm-Version',
-        detail: 'expected a positive whole number',
-      });
-    }
-
+    const { name, version, expectedLength, headerDigest } = checkWrite(req, ctx);
     if (req.method === 'DELETE') {
       const { existed } = await ctx.store.remove(name, version, ctx.nodeName);
       return jsonResponse(200, { name, version, deleted: true, existed }, { 'X-Dsm-Version': version });
     }
-
-    const expectedLength =
-      parseLength(single(req.headers['content-length']), 'Content-Length') ??
-      parseLength(single(req.headers['upload-length']), 'Upload-Length');
-    if (expectedLength !== undefined && expectedLength > ctx.maxUploadBytes) {
-      throw new DsmError('DSM_TOO_LARGE', { name, limit: formatBytes(ctx.maxUploadBytes) });
-    }
-    const headerDigest = parseDigestValue(single(req.headers['repr-digest']));
     if (!req.body) throw new DsmError('DSM_BAD_HEADER', { header: 'body', detail: 'a PUT needs a body' });
     const result = await ctx.store.put(name, req.body, {
       version,
@@ -106,7 +131,7 @@ export async function handleWrite(req: NodeRequest, ctx: HandlerContext): Promis
       },
     );
   } catch (err) {
-    if (isDsmError(err)) return errorResponse(err, CLOSE);
+    if (isDsmError(err)) return writeErrorResponse(err);
     throw err;
   }
 }

@@ -1,0 +1,212 @@
+/**
+ * Replication of one file to every node: the file is read ONCE and each chunk is hashed and written
+ * to all uploads at the same time (one read, N uploads, never the whole file in memory). The slowest
+ * live node sets the pace through back-pressure; a node that fails or stops reading for
+ * `stallTimeoutMs` is dropped and the others go on. The SHA-256 goes to every node in a trailer and
+ * each node verifies it before the file becomes visible; the answer's sha256 is checked again here.
+ *
+ *   file ──read 1 MiB──► sha256 ─┬─► PUT node1 ─► temp ─► verify ─► rename
+ *                                ├─► PUT node2 ─► …
+ *                                └─► PUT node3 ─► …   (slowest live node gates the next read)
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { classifyFailure } from '../client/classify-failure.js';
+import { Upload, type UploadAnswer, type UploadTarget } from '../client/upload.js';
+import { reprDigest } from '../shared/checksum.js';
+import { DEFAULTS } from '../shared/defaults.js';
+import { type Clock, systemClock } from '../shared/random.js';
+
+export type FailureReason =
+  | 'refused'
+  | 'timeout'
+  | 'unauthorized'
+  | 'read-only'
+  | 'stale'
+  | 'too-large'
+  | 'disk-full'
+  | 'digest-mismatch'
+  | 'bad-name'
+  | 'http'
+  | 'error';
+
+export type NodeOutcome =
+  | {
+      node: string;
+      kind: 'stored';
+      result: 'created' | 'replaced' | 'unchanged';
+      bytes: number;
+      ms: number;
+      /** The node's answer names the same SHA-256 as the one computed here. */
+      verified: boolean;
+    }
+  | { node: string; kind: 'failed'; reason: FailureReason; detail: string; bytes: number; ms: number };
+
+export interface ReplicateOptions {
+  file: string;
+  /** Name on the nodes (`films/a.mp4`). */
+  name: string;
+  targets: UploadTarget[];
+  token: string;
+  version: number;
+  /** A node that takes no byte for this long is dropped. */
+  stallTimeoutMs?: number;
+  chunkBytes?: number;
+  clock?: Clock;
+  /** Called after every chunk with the bytes each node has taken so far. */
+  onProgress?: (sent: ReadonlyMap<string, number>, size: number) => void;
+}
+
+export interface ReplicateResult {
+  name: string;
+  size: number;
+  sha256: string;
+  version: number;
+  outcomes: NodeOutcome[];
+}
+
+/**
+ * What an HTTP answer means for a node.
+ *
+ * | status, error code              | outcome                         |
+ * |---------------------------------|---------------------------------|
+ * | 201                             | stored created                  |
+ * | 200, result 'unchanged'         | stored unchanged                |
+ * | 401                             | failed unauthorized             |
+ * | 403 DSM_READ_ONLY               | failed read-only                |
+ * | 409                             | failed stale                    |
+ * | 413                             | failed too-large                |
+ * | 507                             | failed disk-full                |
+ * | 400 DSM_DIGEST_MISMATCH         | failed digest-mismatch          |
+ * | 400 DSM_BAD_NAME                | failed bad-name                 |
+ * | 500                             | failed http                     |
+ */
+export function outcomeOfAnswer(
+  node: string,
+  answer: UploadAnswer,
+  sha256: string,
+  bytes: number,
+  ms: number,
+): NodeOutcome {
+  const { status, body } = answer;
+  if (status === 200 || status === 201) {
+    const result = body.result === 'unchanged' ? 'unchanged' : status === 201 ? 'created' : 'replaced';
+    return { node, kind: 'stored', result, bytes, ms, verified: body.sha256 === sha256 };
+  }
+  const error = (body.error ?? {}) as { code?: string; message?: string };
+  const detail = error.message ?? `HTTP ${status}`;
+  const reason: FailureReason =
+    status === 401
+      ? 'unauthorized'
+      : error.code === 'DSM_READ_ONLY'
+        ? 'read-only'
+        : status === 409
+          ? 'stale'
+          : status === 413
+            ? 'too-large'
+            : status === 507
+              ? 'disk-full'
+              : error.code === 'DSM_DIGEST_MISMATCH'
+                ? 'digest-mismatch'
+                : error.code === 'DSM_BAD_NAME'
+                  ? 'bad-name'
+                  : 'http';
+  return { node, kind: 'failed', reason, detail, bytes, ms };
+}
+
+export async function replicateFile(opts: ReplicateOptions): Promise<ReplicateResult> {
+  const clock = opts.clock ?? systemClock;
+  const stallMs = opts.stallTimeoutMs ?? 10_000;
+  const { size } = await stat(opts.file);
+  const t0 = clock.now();
+  const uploads = opts.targets.map(
+    (t) => new Upload(t, opts.name, { token: opts.token, version: opts.version, size }),
+  );
+  const sent = new Map<string, number>(opts.targets.map((t) => [t.node, 0]));
+  const answered = new Map<Upload, UploadAnswer>();
+  const answeredAt = new Map<Upload, number>();
+  const dropped = new Map<Upload, { reason: FailureReason; detail: string }>();
+
+  for (const u of uploads) {
+    u.answer.then(
+      (a) => {
+        answered.set(u, a);
+        answeredAt.set(u, clock.now());
+        // An early refusal (401, 409, 413…): stop sending it the rest.
+        if (a.status >= 300 && u.writable) u.abort(new Error(`answered ${a.status}`));
+      },
+      () => answeredAt.set(u, clock.now()),
+    );
+  }
+  const alive = (u: Upload) => u.writable && !dropped.has(u) && !answered.has(u);
+
+  const waitFor = async (u: Upload, p: Promise<void>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stall = new Promise<'stalled'>((resolve) => {
+      timer = setTimeout(() => resolve('stalled'), stallMs);
+    });
+    try {
+      const r = await Promise.race([p.then(() => 'ok' as const), stall]);
+      if (r === 'stalled') {
+        dropped.set(u, { reason: 'timeout', detail: `took no data for ${stallMs / 1000} s` });
+        u.abort(new Error('stalled'));
+      }
+    } catch {
+      // The upload failed; its error or answer says why, below.
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  await Promise.all(uploads.map((u) => u.ready));
+  const hash = createHash('sha256');
+  const chunkBytes = opts.chunkBytes ?? DEFAULTS.readChunkBytes;
+  for await (const data of createReadStream(opts.file, { highWaterMark: chunkBytes })) {
+    const chunk = data as Buffer;
+    hash.update(chunk);
+    const live = uploads.filter(alive);
+    if (live.length === 0) break;
+    const waits: Promise<void>[] = [];
+    for (const u of live) {
+      const p = u.write(chunk);
+      sent.set(u.target.node, (sent.get(u.target.node) ?? 0) + chunk.length);
+      if (p) waits.push(waitFor(u, p));
+    }
+    if (waits.length > 0) await Promise.all(waits);
+    opts.onProgress?.(sent, size);
+  }
+  const sha256 = hash.digest('hex');
+  const digest = reprDigest(sha256);
+  for (const u of uploads) if (alive(u)) u.finish(digest);
+
+  const outcomes = await Promise.all(
+    uploads.map(async (u): Promise<NodeOutcome> => {
+      const node = u.target.node;
+      const bytes = sent.get(node) ?? 0;
+      const drop = dropped.get(u);
+      let answer: UploadAnswer | undefined = answered.get(u);
+      if (!answer && !drop) {
+        // The node verifies and fsyncs before it answers: give it the stall timeout to do so.
+        answer = await Promise.race([
+          u.answer.catch(() => undefined),
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), stallMs).unref()),
+        ]);
+        if (!answer && !u.error) u.abort(new Error('no answer'));
+      }
+      const ms = (answeredAt.get(u) ?? clock.now()) - t0;
+      if (answer) return outcomeOfAnswer(node, answer, sha256, bytes, ms);
+      if (drop) return { node, kind: 'failed', ...drop, bytes, ms };
+      const f = classifyFailure(u.error);
+      return {
+        node,
+        kind: 'failed',
+        reason: f.kind === 'refused' ? 'refused' : f.kind === 'timeout' ? 'timeout' : 'error',
+        detail: u.error ? f.detail : `no answer within ${stallMs / 1000} s`,
+        bytes,
+        ms,
+      };
+    }),
+  );
+  return { name: opts.name, size, sha256, version: opts.version, outcomes };
+}
