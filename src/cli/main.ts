@@ -6,8 +6,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { makeContext } from './cli-context.js';
 import { clusterCommand } from './cluster-command.js';
 import { EXIT_USAGE, reportError } from './errors.js';
+import { lsCommand } from './ls-command.js';
 import { nodeCommand } from './node-command.js';
 import { pickCommand } from './pick-command.js';
+import { replicateCommand } from './replicate-command.js';
+import { rmCommand } from './rm-command.js';
 import { startCommand } from './start-command.js';
 import { statusCommand } from './status-command.js';
 import { stopCommand } from './stop-command.js';
@@ -35,7 +38,15 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(
     nodeCommand(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'),
   );
-  for (const cmd of [clusterCommand, statusCommand, stopCommand, startCommand]) {
+  for (const cmd of [
+    replicateCommand,
+    rmCommand,
+    lsCommand,
+    clusterCommand,
+    statusCommand,
+    stopCommand,
+    startCommand,
+  ]) {
     program.addCommand(cmd(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'));
   }
   program.addCommand(

@@ -1,0 +1,80 @@
+/**
+ * `dsm ls [--config nodes.json] [--json]`: the replica matrix, file × node, with each copy's version
+ * and short sha, marking missing, stale and corrupt copies.
+ *
+ *   file       node1          node2          node3
+ *   demo.mp4   ok v…38 9f86d0  ok v…38 9f86d0  stale v…12 1a2b3c
+ */
+import { Command } from 'commander';
+import { type CellState, replicaRows } from '../replication/replica-status.js';
+import { tr } from '../shared/i18n.js';
+import { versionTime } from '../shared/version.js';
+import type { CliContext } from './cli-context.js';
+import { loadClusterAccess } from './cluster-config.js';
+import { EXIT_FAILED, EXIT_OK } from './errors.js';
+import { listNodeFiles } from './list-node-files.js';
+import { DEFAULT_CONFIG } from './options.js';
+import { textTable } from './text-table.js';
+
+interface LsFlags {
+  config?: string;
+  json?: boolean;
+}
+
+export function lsCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
+  const cmd = new Command('ls')
+    .description('show the replica matrix: every file on every node, with version and state')
+    .option('--config <file>', 'the cluster file', DEFAULT_CONFIG)
+    .option('--json', 'machine output');
+  cmd.action((flags: LsFlags) => run(runLs(flags, ctx)));
+  return cmd;
+}
+
+const STATE_WORDS: Record<CellState, { en: string; 'pt-BR': string }> = {
+  ok: { en: 'ok', 'pt-BR': 'ok' },
+  stale: { en: 'STALE', 'pt-BR': 'DESATUALIZADO' },
+  missing: { en: 'MISSING', 'pt-BR': 'FALTANDO' },
+  corrupt: { en: 'CORRUPT', 'pt-BR': 'CORROMPIDO' },
+  deleted: { en: 'deleted', 'pt-BR': 'apagado' },
+  unknown: { en: '(down)', 'pt-BR': '(fora do ar)' },
+};
+
+async function runLs(flags: LsFlags, ctx: CliContext): Promise<number> {
+  const access = await loadClusterAccess(flags.config, ctx, { createToken: false });
+  const listings = await Promise.all(
+    access.cfg.nodes.map(async (n) => ({
+      node: n.name,
+      files: await listNodeFiles(access.urls.get(n.name) as string, fetch, 3000),
+    })),
+  );
+  const rows = replicaRows(listings);
+  const healthy = rows.every((r) => r.healthy);
+  if (flags.json) {
+    ctx.stdout.write(
+      `${JSON.stringify({ nodes: listings.map((l) => ({ node: l.node, up: l.files !== null })), files: rows }, null, 2)}\n`,
+    );
+    return healthy ? EXIT_OK : EXIT_FAILED;
+  }
+  if (rows.length === 0) {
+    ctx.stdout.write(
+      tr(ctx.lang, {
+        en: 'No files yet: add one with "dsm replicate <file>".\n',
+        'pt-BR': 'Nenhum arquivo ainda: adicione um com "dsm replicate <arquivo>".\n',
+      }),
+    );
+    return EXIT_OK;
+  }
+  const lines = rows.map((r) => [
+    r.name,
+    ...r.cells.map((c) => {
+      const word = STATE_WORDS[c.state][ctx.lang];
+      if (c.version === null || c.state === 'unknown' || c.state === 'missing') return word;
+      const sha = c.sha256 ? ` ${c.sha256.slice(0, 6)}` : '';
+      return `${word} v${versionTime(c.version).toISOString().slice(11, 19)}${sha}`;
+    }),
+  ]);
+  ctx.stdout.write(
+    `${textTable([tr(ctx.lang, { en: 'file', 'pt-BR': 'arquivo' }), ...listings.map((l) => l.node)], lines)}\n`,
+  );
+  return healthy ? EXIT_OK : EXIT_FAILED;
+}
