@@ -2,12 +2,14 @@
  * What `dsm pick` prints: a table of the nodes and the reasons for the choice, in English or Brazilian
  * Portuguese, or the same as JSON (`--json`). Pure: the result in, text or an object out.
  *
- *      node   state                median  min–max      samples  file
- *      -----  -------------------  ------  -----------  -------  --------
- *   *  node1  up                    51 ms  50–53 ms     3/3      yes (v3)
- *      node2  up                   151 ms  151–151 ms   1/3      yes, old (v2)
- *      node4  no answer (203 ms)        -  -            0/3      ?
- *      node5  down: refused             -  -            0/3      -
+ *      node   state               median  min–max     samples  file
+ *   -  -----  ------------------  ------  ----------  -------  --------------------------------
+ *   *  node1  up                   51 ms  50–53 ms    3/3      yes (2026-11-25 16:07:38)
+ *      node2  up                  151 ms  151–151 ms  1/3      yes, older (2026-11-25 15:54:30)
+ *      node4  no answer (203 ms)       -  -           0/3      ?
+ *      node5  down: refused            -  -           0/3      -
+ *
+ * Versions are shown as the time they were written (see `versionLabel`).
  */
 import type { Failure } from '../client/classify-failure.js';
 import type { FileStat } from '../client/node-client.js';
@@ -97,8 +99,7 @@ export function pickSummary(input: PickReportInput, lang: Lang): string[] {
     const n = result.nodes.find((x) => x.name === name);
     return `${name} (${ms(n?.silentMs ?? 0)})`;
   };
-  const notWaitedFor =
-    d.kind === 'chosen' ? d.reason.notWaitedFor : 'notWaitedFor' in d.reason ? d.reason.notWaitedFor : [];
+  const notWaitedFor = d.kind === 'chosen' ? d.reason.notWaitedFor : [];
 
   if (d.kind === 'chosen') {
     const r = d.reason;

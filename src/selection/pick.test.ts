@@ -177,7 +177,7 @@ describe('pickNode', () => {
     );
     const r = await result;
     // d answered but lacks the file; b might have it, so it is given the whole timeout.
-    assert.deepEqual(r.decision, { kind: 'none', reason: { why: 'not-found', notWaitedFor: [] } });
+    assert.deepEqual(r.decision, { kind: 'none', reason: { why: 'not-found' } });
     const states = Object.fromEntries(r.nodes.map((n) => [n.name, [n.state, n.failure?.kind]]));
     assert.deepEqual(states, {
       a: ['down', 'refused'],

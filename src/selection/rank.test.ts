@@ -193,7 +193,7 @@ describe('rank', () => {
     [
       'no live node has the file',
       [done('a', 50, lacks()), done('b', 150, lacks()), refused('c')],
-      { kind: 'none', reason: { why: 'not-found', notWaitedFor: [] } },
+      { kind: 'none', reason: { why: 'not-found' } },
     ],
     [
       'with no holder yet, a silent node is waited for: it may be the only one with the file',

@@ -15,7 +15,8 @@
  *    a) A node whose version is still unknown may hold a newer one (or the same and be faster). It is
  *       waited for until its HEAD has been silent for `W = max(silenceFloorMs, (n + 1) × m)`, m the
  *       best holder's median. Such a node has stayed silent while the best could have answered n + 1
- *       times: too slow to serve this file well, so it is not waited for. With no holder yet there is
+ *       times: too slow to serve this file well, so it is not waited for (the floor keeps a best on
+ *       loopback, 2 ms, from cutting off nodes a few ms slower). With no holder yet there is
  *       no bound: a slow node may be the only one with the file, and "none" must not be said lightly
  *       (the request timeout still bounds the wait).
  *    b) A holder with fewer than n samples can still win while its lower bound L is below the best's
@@ -33,7 +34,7 @@
  * | observations                                                        | decision                               |
  * |---------------------------------------------------------------------|----------------------------------------|
  * | a [50,50,50] v1; b [150,150,150] v1                                 | chosen a                               |
- * | b [80,80,80] v1; a [80,80,80] v1                                   | chosen a (name order)                  |
+ * | b [80,80,80] v1; a [80,80,80] v1                                    | chosen a (name order)                  |
  * | a [50,50,50] v1; b [] file ? head wait 150                          | undecided (b may hold v2; W = 200)     |
  * | a [50,50,50] v1; b [] file ? head wait 201                          | chosen a, b not waited for             |
  * | a [50,50,50] v1; b [40] v1 in flight 10                             | undecided (L = 40 < 50)                |
@@ -95,7 +96,7 @@ export interface ChosenReason {
 
 export type NoneReason =
   | { why: 'all-down' }
-  | { why: 'not-found'; notWaitedFor: string[] }
+  | { why: 'not-found' }
   | { why: 'deleted'; version: number; node: string };
 
 export type PickDecision =
@@ -209,5 +210,5 @@ export function rank(observations: readonly NodeObservation[], opts: RankOptions
   );
   if (deletedOn && !live.some(holds))
     return { kind: 'none', reason: { why: 'deleted', version: target, node: deletedOn.name } };
-  return { kind: 'none', reason: { why: 'not-found', notWaitedFor } };
+  return { kind: 'none', reason: { why: 'not-found' } };
 }
