@@ -13,8 +13,9 @@
  * Stopping: Ctrl+C or SIGTERM stops every node (SIGTERM, SIGKILL after a grace period), waits until
  * each process has ended, then exits 0. A second Ctrl+C exits at once; the nodes then notice that their
  * IPC channel to the supervisor closed and stop by themselves, as they do if the supervisor is killed.
- * Windows: no SIGTERM is delivered there (it kills outright), so stop the cluster with Ctrl+C or
- * Ctrl+Break; the nodes themselves are asked to stop through their IPC channel (see node-process.ts).
+ * Windows: no SIGTERM is delivered there (`kill` terminates outright), so stop the cluster with Ctrl+C
+ * or Ctrl+Break. The nodes share the console and see the Ctrl+C too; either way each one is asked to stop
+ * through its IPC channel (see node-process.ts) and ends gracefully.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -183,20 +184,27 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
     }
   }
 
+  const host = flags.host ?? cfg.supervisor.host;
   const control = await startControlServer({
-    host: flags.host ?? cfg.supervisor.host,
+    host,
     port: flags.port ?? cfg.supervisor.port,
     token: token.token,
     cluster: supervisor,
     pid: process.pid,
     configFile: cfg.file,
   });
-  say(
-    t(
-      `listening on ${control.url()} · control API · ${cfg.nodes.length} nodes from ${cfg.file}`,
-      `escutando em ${control.url()} · API de controle · ${cfg.nodes.length} nós de ${cfg.file}`,
-    ),
-  );
+  // Not translated: the same words as the nodes' own line, which scripts and tests look for.
+  say(`listening on ${control.url()} · control API · ${cfg.nodes.length} nodes from ${cfg.file}`);
+  if (host === '0.0.0.0' || host === '::') {
+    warn(
+      t(
+        `the control API is open to your whole network (${host}): anyone there can read the status; stop and start still need the token`,
+        `a API de controle está aberta para toda a sua rede (${host}): qualquer um ali pode ler o status; parar e iniciar ainda exigem o token`,
+      ),
+    );
+  }
+  // A browser cannot open the every-interface address on every system: show loopback instead.
+  const pageUrl = control.url().replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
 
   const started = await Promise.race([supervisor.startAll(), stopRequested.then(() => undefined)]);
   if (started && !stopping) {
@@ -228,14 +236,15 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
         nextSteps(ctx.lang, {
           file,
           cwd: process.cwd(),
-          url: control.url(),
+          url: pageUrl,
           portFlag: flags.port,
+          hostFlag: flags.host,
           started,
           up,
         }),
       );
       if (mayOpenBrowser({ open: Boolean(flags.open), isTTY: ctx.stdout.isTTY, ci: ctx.env.CI })) {
-        const opened = await deps.openBrowser(`${control.url()}/`);
+        const opened = await deps.openBrowser(`${pageUrl}/`);
         if (!opened.ok) {
           warn(
             t(
@@ -287,6 +296,7 @@ function nextSteps(
     cwd: string;
     url: string;
     portFlag: number | undefined;
+    hostFlag: string | undefined;
     started: NodeSnapshot[];
     up: NodeSnapshot[];
   },
@@ -299,7 +309,8 @@ function nextSteps(
   const configFlag =
     rel === DEFAULT_CONFIG ? '' : ` --config ${shown.includes(' ') ? JSON.stringify(shown) : shown}`;
   const portFlag = o.portFlag === undefined ? '' : ` --port ${new URL(o.url).port}`;
-  const f = configFlag + portFlag;
+  const hostFlag = o.hostFlag === undefined ? '' : ` --host ${o.hostFlag}`;
+  const f = configFlag + hostFlag + portFlag;
   const width = Math.max(...o.started.map((n) => n.name.length));
   const nodes = o.started.map((n) =>
     n.state === 'up'

@@ -51,14 +51,6 @@ describe('seedDemo', () => {
       return new Response(JSON.stringify(lists[host] ?? []), { status: 200 });
     }) as typeof fetch;
 
-  it('says it would replicate the sample when no node has a video', async () => {
-    const lines: string[] = [];
-    const seed = seedDemo({ fetch: fakeFetch({}), lang: 'en', samplePath: '/x/demo.mp4', timeoutMs: 1000 });
-    await seed(nodes, { token: 't', log: (l) => lines.push(l) });
-    assert.equal(lines.length, 1);
-    assert.match(lines[0] ?? '', /would replicate samples\/demo\.mp4 to node1, node2/);
-  });
-
   it('does nothing when a node has a video', async () => {
     const lines: string[] = [];
     const seed = seedDemo({

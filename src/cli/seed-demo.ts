@@ -12,7 +12,9 @@
  * | no node answering                                  | skip: nothing to ask              |
  */
 import { extname } from 'node:path';
+import { replicateFile } from '../replication/replicate-file.js';
 import { type Lang, tr } from '../shared/i18n.js';
+import { newVersion } from '../shared/version.js';
 import { listNodeFiles } from './list-node-files.js';
 import type { NodeListing } from './replica-matrix.js';
 
@@ -74,17 +76,24 @@ export function seedDemo(deps: SeedDeps): SeedFn {
     );
     const decision = seedDecision(listings);
     if (decision.action === 'skip') return;
-    const names = nodes.map((n) => n.name).join(', ');
-    // ── REPLICATION CALL SITE ──────────────────────────────────────────────────────────────────────
-    // To be wired to `replicateFile` (src/replication/replicate-file.ts) when it lands, along the lines of
-    //   await replicateFile({ source: deps.samplePath, name: DEMO_NAME, nodes, token: opts.token, fetch: deps.fetch });
-    // Until then, only say what would happen.
+    const result = await replicateFile({
+      file: deps.samplePath,
+      name: DEMO_NAME,
+      token: opts.token,
+      targets: nodes.map((n) => ({ node: n.name, base: n.url })),
+      version: newVersion(Date.now(), Math.random),
+    });
+    const stored = result.outcomes.filter((o) => o.kind === 'stored' && o.verified).map((o) => o.node);
+    const missed = result.outcomes.filter((o) => !stored.includes(o.node)).map((o) => o.node);
     opts.log(
       tr(deps.lang, {
-        en: `no video on the nodes yet: would replicate samples/${DEMO_NAME} to ${names} (replication is not wired yet)`,
-        'pt-BR': `nenhum vídeo nos nós ainda: replicaria samples/${DEMO_NAME} para ${names} (a replicação ainda não está ligada)`,
+        en: `no video on the nodes yet: replicated samples/${DEMO_NAME} to ${stored.join(', ') || 'no node'}${
+          missed.length ? ` (missed: ${missed.join(', ')})` : ''
+        }`,
+        'pt-BR': `nenhum vídeo nos nós ainda: samples/${DEMO_NAME} replicado para ${stored.join(', ') || 'nenhum nó'}${
+          missed.length ? ` (faltaram: ${missed.join(', ')})` : ''
+        }`,
       }),
     );
-    // ───────────────────────────────────────────────────────────────────────────────────────────────
   };
 }

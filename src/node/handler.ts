@@ -52,7 +52,6 @@ export interface HandlerContext {
   newVersion: () => number;
 }
 
-const READ_METHODS = 'GET, HEAD, OPTIONS';
 const ALL_METHODS = 'GET, HEAD, PUT, DELETE, OPTIONS';
 
 function contentTypeOf(name: string): string {
