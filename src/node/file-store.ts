@@ -17,7 +17,6 @@ import type { Stats } from 'node:fs';
 import {
   access,
   constants,
-  type FileHandle,
   mkdir,
   open,
   readdir,
@@ -31,6 +30,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sha256File } from '../shared/checksum.js';
+import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
 import { formatBytes } from '../shared/format.js';
 import type { Logger } from '../shared/logger.js';
@@ -38,6 +38,7 @@ import { type Clock, systemClock } from '../shared/random.js';
 import { versionFromMtime } from '../shared/version.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { type FileEntry, Manifest } from './manifest.js';
+import { type OpenFile, OpenFileCache } from './open-file-cache.js';
 
 /** The node's hidden internal folder inside its root (manifest, temp files). */
 export const INTERNAL_DIR = '.dsm';
@@ -62,7 +63,14 @@ export interface TombstoneInfo {
 }
 
 export type OpenResult =
-  | { kind: 'file'; handle: FileHandle; name: string; stats: Stats; entry: FileEntry | undefined }
+  | {
+      kind: 'file';
+      file: OpenFile;
+      name: string;
+      stats: Stats;
+      entry: FileEntry | undefined;
+      release: () => void;
+    }
   | { kind: 'missing' }
   | { kind: 'outside' };
 
@@ -95,8 +103,10 @@ export class FileStore {
   private hashing = false;
   private stopped = false;
   private cachedCount = 0;
-  private countedAt = 0;
+  private countedAt = Number.NEGATIVE_INFINITY;
   private scanning: Promise<void> | undefined;
+  private readonly cache: OpenFileCache;
+  private readonly sweeper: NodeJS.Timeout;
 
   private constructor(
     /** The root as configured (absolute). */
@@ -106,7 +116,17 @@ export class FileStore {
     readonly manifest: Manifest,
     private readonly log: Logger,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.cache = new OpenFileCache({
+      validMs: DEFAULTS.openFileCacheValidMs,
+      maxEntries: DEFAULTS.openFileCacheEntries,
+      smallFileBytes: DEFAULTS.smallFileBytes,
+      now: () => clock.now(),
+      isServable: (real) => this.isServable(real),
+    });
+    this.sweeper = setInterval(() => this.cache.sweep(), DEFAULTS.openFileCacheValidMs);
+    this.sweeper.unref();
+  }
 
   /** Creates the root if missing, checks it can be used, sweeps temp files, loads the manifest. */
   static async open(root: string, log: Logger, clock: Clock = systemClock): Promise<FileStore> {
@@ -152,36 +172,20 @@ export class FileStore {
     return entry;
   }
 
-  /** Opens a stored file for reading. The caller owns the handle and must close it. */
+  /** Opens a stored file for reading (through the open-file cache). The caller must `release` it. */
   async openFile(segments: string[]): Promise<OpenResult> {
     const name = segments.join('/');
-    let real: string;
-    try {
-      real = await realpath(join(this.realRoot, ...segments));
-    } catch (err) {
-      if (isNotFound(err)) return { kind: 'missing' };
-      throw err;
-    }
-    if (!this.isServable(real)) return { kind: 'outside' };
-    let handle: FileHandle;
-    try {
-      handle = await open(real, 'r');
-    } catch (err) {
-      if (isNotFound(err)) return { kind: 'missing' };
-      throw err;
-    }
-    let stats: Stats;
-    try {
-      stats = await handle.stat();
-    } catch (err) {
-      await handle.close();
-      throw err;
-    }
-    if (!stats.isFile()) {
-      await handle.close();
-      return { kind: 'missing' };
-    }
-    return { kind: 'file', handle, name, stats, entry: this.entryFor(name, stats) };
+    const file = await this.cache.acquire(name, join(this.realRoot, ...segments));
+    if (file === 'missing') return { kind: 'missing' };
+    if (file === 'outside') return { kind: 'outside' };
+    return {
+      kind: 'file',
+      file,
+      name,
+      stats: file.stats,
+      entry: this.entryFor(name, file.stats),
+      release: () => this.cache.release(file),
+    };
   }
 
   /** Every servable file, sorted by name. */
@@ -334,6 +338,7 @@ export class FileStore {
         () => false,
       );
       await rename(tmp, final);
+      this.cache.invalidate(name);
       const s = await stat(final);
       const entry: FileEntry = {
         size: w.size,
@@ -344,7 +349,7 @@ export class FileStore {
       };
       this.manifest.setFile(name, entry);
       await this.manifest.flush();
-      this.countedAt = 0;
+      this.countedAt = Number.NEGATIVE_INFINITY;
       return { kind: 'stored', created: !existed, entry };
     } catch (err) {
       if (errno(err) === 'EEXIST' || errno(err) === 'ENOTDIR' || errno(err) === 'EISDIR') {
@@ -372,13 +377,14 @@ export class FileStore {
         const s = await stat(path);
         if (s.isDirectory()) throw new DsmError('DSM_NAME_IS_FOLDER', { name });
         await unlink(path);
+        this.cache.invalidate(name);
         existed = true;
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
       this.manifest.setTombstone(name, { version, deletedAt: new Date(this.clock.wallMs()).toISOString() });
       await this.manifest.flush();
-      this.countedAt = 0;
+      this.countedAt = Number.NEGATIVE_INFINITY;
       return { existed };
     });
   }
@@ -443,6 +449,8 @@ export class FileStore {
 
   async close(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sweeper);
+    this.cache.closeAll();
     this.hashQueue.clear();
     await this.manifest.flush();
   }

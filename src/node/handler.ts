@@ -54,13 +54,35 @@ export interface HandlerContext {
 
 const ALL_METHODS = 'GET, HEAD, PUT, DELETE, OPTIONS';
 
+const typeByExtension = new Map<string, string>();
+
+/** Content-Type from the extension, remembered per extension (the lookup shows in profiles). */
 function contentTypeOf(name: string): string {
-  return mimeContentType(name.slice(name.lastIndexOf('/') + 1)) || 'application/octet-stream';
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 ? base.slice(dot).toLowerCase() : '';
+  let type = typeByExtension.get(ext);
+  if (type === undefined) {
+    type = (ext && mimeContentType(ext)) || 'application/octet-stream';
+    if (typeByExtension.size < 1000) typeByExtension.set(ext, type);
+  }
+  return type;
 }
 
 /** One header value (Node gives arrays for unknown headers sent twice). */
 function single(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** Last-Modified of an open file, formatted once per open-file cache entry. */
+const lastModifiedCache = new WeakMap<object, string>();
+function lastModifiedOf(file: { stats: { mtime: Date } }): string {
+  let v = lastModifiedCache.get(file);
+  if (v === undefined) {
+    v = file.stats.mtime.toUTCString();
+    lastModifiedCache.set(file, v);
+  }
+  return v;
 }
 
 export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Promise<NodeResponse> {
@@ -125,7 +147,7 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
   if (opened.kind === 'outside')
     return errorResponse(new DsmError('DSM_FORBIDDEN_PATH', { path: quoted(req.target) }));
 
-  const { handle, stats, entry } = opened;
+  const { file, stats, entry, release } = opened;
   const sha256 = entry?.sha256;
   const size = stats.size;
   const etag = sha256 ? strongEtag(sha256) : weakEtag(size, stats.mtimeMs);
@@ -135,7 +157,7 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
     'Content-Type': type,
     'Accept-Ranges': 'bytes',
     ETag: etag,
-    'Last-Modified': stats.mtime.toUTCString(),
+    'Last-Modified': lastModifiedOf(file),
   };
   if (entry) headers['X-Dsm-Version'] = entry.version;
   const h = req.headers;
@@ -150,7 +172,7 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
     validators,
   );
   if (pre !== 'proceed') {
-    await handle.close();
+    release();
     if (pre === 'not-modified') {
       // RFC 9110 §15.4.5: a 304 carries the validators, no content headers.
       return {
@@ -169,7 +191,7 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
       : ({ kind: 'none' } as const);
 
   if (decision.kind === 'unsatisfiable') {
-    await handle.close();
+    release();
     return errorResponse(
       new DsmError('DSM_RANGE_NOT_SATISFIABLE', { range: quoted(rangeHeader ?? ''), name, size }),
       {
@@ -183,7 +205,7 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
     return {
       status: 206,
       headers: { ...headers, 'Content-Range': contentRange(r, size), 'Content-Length': r.end - r.start + 1 },
-      body: { kind: 'file', handle, start: r.start, end: r.end },
+      body: { kind: 'file', file, start: r.start, end: r.end, release },
     };
   }
   if (decision.kind === 'ranges') {
@@ -195,18 +217,18 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
         'Content-Type': `multipart/byteranges; boundary=${layout.boundary}`,
         'Content-Length': layout.length,
       },
-      body: { kind: 'multipart', handle, parts: layout.parts, tail: layout.tail },
+      body: { kind: 'multipart', file, parts: layout.parts, tail: layout.tail, release },
     };
   }
   // No Range, or one that is ignored (malformed, another unit, too many, overlapping): the whole file.
   if (size === 0) {
-    await handle.close();
+    release();
     return { status: 200, headers: { ...headers, 'Content-Length': 0 }, body: { kind: 'empty' } };
   }
   return {
     status: 200,
     headers: { ...headers, 'Content-Length': size },
-    body: { kind: 'file', handle, start: 0, end: size - 1 },
+    body: { kind: 'file', file, start: 0, end: size - 1, release },
   };
 }
 

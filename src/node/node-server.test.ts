@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,21 @@ describe('GET and HEAD of a file', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-length'), String(video.length));
     assert.equal((await res.arrayBuffer()).byteLength, 0);
+  });
+
+  it('keeps serving a file after a client abandoned a download of it (shared descriptor stays open)', async () => {
+    const big = Buffer.alloc(4 * 1024 * 1024, 9);
+    await writeFile(join(dir, 'root', 'abandoned.bin'), big);
+    const first = await fetch(`${url}/abandoned.bin`);
+    await first.body?.cancel();
+    await new Promise((r) => setTimeout(r, 50));
+    for (const range of ['bytes=0-99', 'bytes=1000000-3000000']) {
+      const res = await fetch(`${url}/abandoned.bin`, { headers: { Range: range } });
+      assert.equal(res.status, 206);
+      assert.ok((await res.arrayBuffer()).byteLength > 0);
+    }
+    assert.ok(Buffer.from(await (await fetch(`${url}/abandoned.bin`)).arrayBuffer()).equals(big));
+    await unlink(join(dir, 'root', 'abandoned.bin'));
   });
 
   it('serves nested folders and encoded names', async () => {

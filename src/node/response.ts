@@ -2,19 +2,26 @@
  * What a handler returns: a status, headers and a description of the body. The server writes it
  * (`write-response.ts`); tests can inspect it without a socket (as Fastify's `inject()`).
  */
-import type { FileHandle } from 'node:fs/promises';
+
 import { type DsmError, errorBody } from '../shared/errors.js';
 import type { ByteRange } from '../shared/range.js';
+import type { OpenFile } from './open-file-cache.js';
 
 export type Headers = Record<string, string | number>;
 
 export type Body =
   | { kind: 'empty' }
   | { kind: 'bytes'; data: Buffer }
-  /** Bytes start..end (inclusive) of an open file; the writer closes the handle. */
-  | { kind: 'file'; handle: FileHandle; start: number; end: number }
+  /** Bytes start..end (inclusive) of an open file; the writer calls `release` when done. */
+  | { kind: 'file'; file: OpenFile; start: number; end: number; release: () => void }
   /** `multipart/byteranges`: each part's header bytes, then the range; then the closing delimiter. */
-  | { kind: 'multipart'; handle: FileHandle; parts: Array<{ head: Buffer; range: ByteRange }>; tail: Buffer };
+  | {
+      kind: 'multipart';
+      file: OpenFile;
+      parts: Array<{ head: Buffer; range: ByteRange }>;
+      tail: Buffer;
+      release: () => void;
+    };
 
 export interface NodeResponse {
   status: number;
@@ -37,9 +44,9 @@ export function bodyLength(body: Body): number {
   }
 }
 
-/** Closes the file behind a body that will not be sent (HEAD, errors). */
-export async function discardBody(body: Body): Promise<void> {
-  if (body.kind === 'file' || body.kind === 'multipart') await body.handle.close();
+/** Lets go of the file behind a body that will not be sent (HEAD, errors). */
+export function discardBody(body: Body): void {
+  if (body.kind === 'file' || body.kind === 'multipart') body.release();
 }
 
 export function jsonResponse(status: number, value: unknown, headers: Headers = {}): NodeResponse {

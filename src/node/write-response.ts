@@ -7,9 +7,12 @@
  *   time and reaches 0.10x nginx on large files; see shared/reference/serving-baseline.md).
  * - The file handle is always closed, whether the response ends, fails, or the client goes away.
  */
+
+import { createReadStream, open as fsOpen, read as fsRead } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { DEFAULTS } from '../shared/defaults.js';
+import { readAt } from './open-file-cache.js';
 import { type Body, discardBody, type Headers, type NodeResponse } from './response.js';
 
 export interface WriteResult {
@@ -34,7 +37,7 @@ export async function writeResponse(
 ): Promise<WriteResult> {
   const headers = { ...opts.common, ...r.headers };
   if (opts.headOnly || r.status === 304 || r.status === 204) {
-    await discardBody(r.body);
+    discardBody(r.body);
     res.writeHead(r.status, headers);
     res.end();
     return { bytes: 0, aborted: false };
@@ -62,24 +65,23 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
       return body.data.length;
     case 'file': {
       const length = body.end - body.start + 1;
-      if (length <= small) {
-        const buf = Buffer.allocUnsafe(length);
-        try {
-          await readFully(body, buf);
-        } finally {
-          await body.handle.close();
+      try {
+        const cached = body.file.data;
+        if (cached) {
+          res.end(cached.subarray(body.start, body.end + 1));
+          return length;
         }
-        res.end(buf);
+        if (length <= small) {
+          const buf = Buffer.allocUnsafe(length);
+          await readFully(body.file.fd, buf, body.start);
+          res.end(buf);
+          return length;
+        }
+        await pipeline(fileStream(body.file.fd, body.start, body.end, chunk), res);
         return length;
+      } finally {
+        body.release();
       }
-      const stream = body.handle.createReadStream({
-        start: body.start,
-        end: body.end,
-        highWaterMark: chunk,
-        autoClose: true,
-      });
-      await pipeline(stream, res);
-      return length;
     }
     case 'multipart': {
       let sent = 0;
@@ -87,17 +89,13 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
         for (const part of body.parts) {
           await writeChunk(res, part.head);
           sent += part.head.length;
-          const stream = body.handle.createReadStream({
-            start: part.range.start,
-            end: part.range.end,
-            highWaterMark: chunk,
-            autoClose: false,
+          await pipeline(fileStream(body.file.fd, part.range.start, part.range.end, chunk), res, {
+            end: false,
           });
-          await pipeline(stream, res, { end: false });
           sent += part.range.end - part.range.start + 1;
         }
       } finally {
-        await body.handle.close();
+        body.release();
       }
       res.end(body.tail);
       return sent + body.tail.length;
@@ -105,15 +103,32 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
   }
 }
 
-async function readFully(
-  body: { handle: import('node:fs/promises').FileHandle; start: number },
-  buf: Buffer,
-) {
+/**
+ * A stream of bytes start..end of a shared descriptor: positional reads, and the descriptor stays
+ * open afterwards (it belongs to the open-file cache).
+ */
+function fileStream(fd: number, start: number, end: number, highWaterMark: number) {
+  // `autoClose: false` alone is not enough: a destroyed ReadStream (client gone) still closes its fd
+  // (Node 20, lib/internal/fs/streams.js `close`), which would pull it from under other responses.
+  return createReadStream('', {
+    fd,
+    fs: KEEP_OPEN,
+    start,
+    end,
+    highWaterMark,
+    autoClose: false,
+    emitClose: false,
+  });
+}
+
+const KEEP_OPEN = { open: fsOpen, read: fsRead, close: (_fd: number, cb: (err: null) => void) => cb(null) };
+
+async function readFully(fd: number, buf: Buffer, start: number): Promise<void> {
   let off = 0;
   while (off < buf.length) {
-    const { bytesRead } = await body.handle.read(buf, off, buf.length - off, body.start + off);
-    if (bytesRead === 0) throw new Error('file shrank while being read');
-    off += bytesRead;
+    const n = await readAt(fd, buf, off, buf.length - off, start + off);
+    if (n === 0) throw new Error('file shrank while being read');
+    off += n;
   }
 }
 

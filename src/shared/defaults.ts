@@ -27,7 +27,11 @@ export const DEFAULTS = {
   maxRanges: 32,
   /** Bytes read from disk at a time when streaming a file body. Large chunks matter for throughput. */
   readChunkBytes: 1024 * 1024,
-  /** Files up to this size are read in one go and sent with one write. */
+  /** How long a node reuses an open file's descriptor and stat (nginx's open_file_cache_valid). */
+  openFileCacheValidMs: 1000,
+  /** Open files kept at most. */
+  openFileCacheEntries: 1000,
+  /** Files up to this size are read in one go, kept in the open-file cache and sent with one write. */
   smallFileBytes: 64 * 1024,
   /**
    * `dsm cluster`: a node asked to stop gets this long after SIGTERM before SIGKILL. Longer than
