@@ -63,7 +63,11 @@ export function nodeCommand(ctx: CliContext, run: (p: Promise<number>) => void):
     )
     .addOption(new Option('--log <format>', 'log format').choices(['text', 'json']).default(DEFAULTS.log))
     .option('--quiet', 'no line per request')
-    .option('--seed <n>', 'seed for the jitter, to replay a demo exactly', (v) => Number.parseInt(v, 10));
+    .option(
+      '--seed <n>',
+      'seed for the jitter, to replay a demo exactly (default: random, printed at start)',
+      intArg(0, 2 ** 31 - 1, 'a seed'),
+    );
   cmd.action((flags: NodeFlags) => run(runNode(flags, cmd, ctx)));
   return cmd;
 }

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 
 export function intArg(min: number, max: number, what: string) {
   return (value: string): number => {
+    if (/^-\d+$/.test(value.trim())) throw new InvalidArgumentError(`${what} cannot be negative.`);
     if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${what} must be a whole number.`);
     const n = Number(value);
     if (n < min || n > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max}.`);

@@ -326,10 +326,8 @@ export class FileStore {
     if (held >= w.version) throw this.stale(name, w.version, held, nodeName);
     const final = this.pathOf(name);
     try {
+      await this.checkParentInside(name);
       await mkdir(dirname(final), { recursive: true });
-      if (!this.isServableDir(await realpath(dirname(final)))) {
-        throw new DsmError('DSM_FORBIDDEN_PATH', { path: JSON.stringify(name) });
-      }
       const existed = await stat(final).then(
         (s) => {
           if (s.isDirectory()) throw new DsmError('DSM_NAME_IS_FOLDER', { name });
@@ -359,6 +357,26 @@ export class FileStore {
     }
   }
 
+  /**
+   * Refuses a write whose folder leads out of the root through a symlink. Checked on the deepest
+   * folder that already exists, before anything is created: `mkdir -p` through `outdir -> ..` would
+   * otherwise create folders outside the root even though the write is then refused.
+   */
+  private async checkParentInside(name: string): Promise<void> {
+    let dir = dirname(this.pathOf(name));
+    for (;;) {
+      try {
+        const real = await realpath(dir);
+        if (!this.isServableDir(real))
+          throw new DsmError('DSM_FORBIDDEN_PATH', { path: JSON.stringify(name) });
+        return;
+      } catch (err) {
+        if (!isNotFound(err) || dir === this.realRoot) throw err;
+        dir = dirname(dir);
+      }
+    }
+  }
+
   private isServableDir(real: string): boolean {
     if (real === this.realRoot) return true;
     return this.isServable(real);
@@ -370,6 +388,7 @@ export class FileStore {
       const held = this.manifest.heldVersion(name);
       if (held >= version) throw this.stale(name, version, held, nodeName);
       const path = this.pathOf(name);
+      await this.checkParentInside(name);
       let existed = false;
       try {
         const real = await realpath(path);

@@ -144,8 +144,9 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
   const opened = await ctx.store.openFile(segments);
   const name = segments.join('/');
   if (opened.kind === 'missing') return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
-  if (opened.kind === 'outside')
-    return errorResponse(new DsmError('DSM_FORBIDDEN_PATH', { path: quoted(req.target) }));
+  // A symlink that leads out of the root answers like a missing file: a 403 would tell an attacker
+  // that the target exists outside.
+  if (opened.kind === 'outside') return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
 
   const { file, stats, entry, release } = opened;
   const sha256 = entry?.sha256;

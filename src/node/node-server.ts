@@ -137,6 +137,9 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
         }
       }
       status = response.status;
+      // While shutting down, tell keep-alive clients not to come back, so the socket can close now
+      // instead of at the end of the grace period.
+      if (closing) response.headers.Connection = 'close';
       const result = await writeResponse(res, response, { common, headOnly: method === 'HEAD' });
       bytes = result.bytes;
       aborted = result.aborted;
@@ -148,11 +151,12 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       range: req.headers.range,
       bytes,
       latencyMs: delay,
-      totalMs: clock.now() - t0,
+      totalMs: Math.round(clock.now() - t0),
       aborted,
     });
   }
 
+  let closing: Promise<void> | undefined;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void serve(req, res);
   });
@@ -234,7 +238,6 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
 
   const port = () => (server.address() as AddressInfo).port;
   const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  let closing: Promise<void> | undefined;
 
   return {
     server,
