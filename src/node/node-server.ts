@@ -75,7 +75,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
     'Cache-Control': 'no-cache',
     'Access-Control-Allow-Origin': '*',
     'Access-Control-Expose-Headers':
-      'Content-Range, Content-Length, ETag, X-Served-By, Accept-Ranges, Last-Modified',
+      'Content-Range, Content-Length, ETag, X-Served-By, Accept-Ranges, Last-Modified, X-Dsm-Version, Repr-Digest',
     'X-Content-Type-Options': 'nosniff',
   };
   const ctx = {
