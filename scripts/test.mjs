@@ -47,4 +47,11 @@ if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
-run(`tests (${files.length} files)`, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files]);
+run(`tests (${files.length} files)`, [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-timeout=120000',
+  ...files,
+]);
