@@ -175,7 +175,9 @@ describe('dsm cluster', () => {
     );
     const status = JSON.parse((await c.dsm('status', '--json')).stdout) as { nodes: Array<{ url: string }> };
     const etags = await Promise.all(
-      status.nodes.map(async (n) => (await fetch(`${n.url}/demo.mp4`, { method: 'HEAD' })).headers.get('etag')),
+      status.nodes.map(async (n) =>
+        (await fetch(`${n.url}/demo.mp4`, { method: 'HEAD' })).headers.get('etag'),
+      ),
     );
     assert.equal(new Set(etags).size, 1);
     assert.match(etags[0] ?? '', /^"sha256-[0-9a-f]{64}"$/);
