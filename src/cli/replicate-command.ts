@@ -53,6 +53,8 @@ export function replicateCommand(ctx: CliContext, run: (p: Promise<number>) => v
   return cmd;
 }
 
+const RESULT_PT = { created: 'novo', replaced: 'substituído', unchanged: 'já estava igual' } as const;
+
 function speed(bytes: number, ms: number): string {
   return ms > 0 ? `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s` : '-';
 }
@@ -113,7 +115,7 @@ async function runReplicate(file: string, flags: ReplicateFlags, ctx: CliContext
   const rows = result.outcomes.map((o) => [
     o.node,
     o.kind === 'stored'
-      ? tr(lang, { en: `stored (${o.result})`, 'pt-BR': `gravado (${o.result})` })
+      ? tr(lang, { en: `stored (${o.result})`, 'pt-BR': `gravado (${RESULT_PT[o.result]})` })
       : tr(lang, { en: 'failed: ', 'pt-BR': 'falhou: ' }) + failureWords(o.reason, o.node, o.detail, lang),
     formatBytes(o.bytes),
     `${(o.ms / 1000).toFixed(1)} s`,
@@ -196,7 +198,12 @@ function makeProgress(
     };
   }
   let last = 0;
-  ctx.stdout.write(`replicating ${name} (${formatBytes(size)}) to ${nodes.join(', ')}\n`);
+  ctx.stdout.write(
+    tr(ctx.lang, {
+      en: `replicating ${name} (${formatBytes(size)}) to ${nodes.join(', ')}\n`,
+      'pt-BR': `replicando ${name} (${formatBytes(size)}) para ${nodes.join(', ')}\n`,
+    }),
+  );
   return {
     update: (sent) => {
       const now = performance.now();
