@@ -39,7 +39,7 @@ import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { exitDescription } from './exit-description.js';
 import { mayOpenBrowser, openUrl } from './open-url.js';
 import { DEFAULT_CONFIG, portArg } from './options.js';
-import { type SeedFn, seedDemo } from './seed-demo.js';
+import { DEMO_NAME, type SeedFn, seedDemo } from './seed-demo.js';
 import { onShutdownSignal } from './signals.js';
 
 interface ClusterFlags {
@@ -244,7 +244,9 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
         }),
       );
       if (mayOpenBrowser({ open: Boolean(flags.open), isTTY: ctx.stdout.isTTY, ci: ctx.env.CI })) {
-        const opened = await deps.openBrowser(`${pageUrl}/`);
+        const latency = new Map(cfg.nodes.map((n) => [n.name, n.latencyMs]));
+        const byLatency = up.map((n) => ({ url: n.url, latencyMs: latency.get(n.name) ?? 0 }));
+        const opened = await deps.openBrowser(await openTarget(byLatency, `${pageUrl}/`));
         if (!opened.ok) {
           warn(
             t(
@@ -262,6 +264,21 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
   await control.close();
   say(t('stopped: every node has ended', 'parado: todos os nós terminaram'));
   return EXIT_OK;
+}
+
+/**
+ * Where `npm start` opens the browser until the dashboard exists: the demo video on the node with the
+ * lowest simulated latency that holds it, as the original's picker did; else the cluster page.
+ */
+async function openTarget(up: Array<{ url: string; latencyMs: number }>, fallback: string): Promise<string> {
+  for (const n of [...up].sort((a, b) => a.latencyMs - b.latencyMs)) {
+    const res = await fetch(`${n.url}/${DEMO_NAME}`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(2000),
+    }).catch(() => undefined);
+    if (res?.ok) return `${n.url}/${DEMO_NAME}`;
+  }
+  return fallback;
 }
 
 function crashMessage(lang: Lang, node: NodeSnapshot, decision: RestartDecision, stopping: boolean): string {
