@@ -1,0 +1,495 @@
+/**
+ * Replication benchmark: `dsm replicate` of a 1 GiB random file to 3 local nodes (latency 0), against the
+ * physical fan-out baseline `tee n1 n2 n3 < file > /dev/null` measured in the same run.
+ *
+ *   target     ours ≤ 1.5 × tee, and peak RSS under 150 MB (MB = 10^6 bytes) for the CLI and each node
+ *   measured   the whole `dsm replicate big.bin --config nodes.json --json` process, start to exit
+ *              (Node start-up, config, the uploads, each node's verify + fsync + rename, the answers)
+ *   baseline   `tee` into three files in the same folder as the nodes' roots (same filesystem)
+ *   for info   `tee` followed by `sync` of the three files (coreutils `sync FILE…` fsyncs each file):
+ *              our nodes fsync every upload before they rename it into place (durability) and tee does
+ *              not, so plain tee leaves up to 3 GiB in the page cache for the kernel to write later.
+ *              ours / (tee + sync) compares the same amount of work; ours / tee is the target's ratio.
+ *
+ * Rounds are interleaved (tee, tee + sync, ours; tee, tee + sync, ours…). Between runs the outputs are
+ * removed (tee's files with rm, our copies with a DELETE to each node) and nothing else is dropped: the
+ * source file stays in the page cache, read once before measuring.
+ *
+ * Memory: the CLI's VmRSS and VmHWM are sampled from /proc every 100 ms while it runs (its peak = the
+ * highest of them); each node's VmRSS is sampled during our runs and its VmHWM read at the end (the peak
+ * over its whole life, start-up and every round included).
+ */
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, release } from 'node:os';
+import { join } from 'node:path';
+import {
+  type BenchContext,
+  type BenchModule,
+  type BenchOutcome,
+  ensureRandomFile,
+  type ForeignLoad,
+  formatNumber,
+  freePort,
+  GiB,
+  MB,
+  MissingToolError,
+  mean,
+  measureForeignLoad,
+  projectRoot,
+  readProcMemory,
+  requireTools,
+  sleep,
+  spawnTracked,
+  spread,
+  type TrackedProcess,
+  table,
+  tempDir,
+  waitForOutput,
+  warmPageCache,
+} from './util.js';
+
+const FILE = { name: 'huge-1GiB.bin', size: GiB } as const;
+const NODES = ['node1', 'node2', 'node3'] as const;
+/** Name of the file on the nodes. */
+const STORED_AS = 'replicated.bin';
+export const TARGETS = { ratio: 1.5, rssMB: 150 } as const;
+const TOKEN = 'bench-replicate-token-0123456789';
+const SAMPLE_MS = 100;
+/** Share of the CPU taken by other programs during a run above which the report warns about noise. */
+const BUSY_WARNING = 0.1;
+
+interface Cpu {
+  /** CPU seconds in user mode and in the kernel. */
+  user: number;
+  sys: number;
+}
+
+interface Run {
+  seconds: number;
+  /** 3 × the file size / seconds, MB/s. */
+  mbPerSec: number;
+  load: ForeignLoad | undefined;
+  /** CPU time of the command run (tee, sh and sync; or the dsm replicate CLI). */
+  cpu: Cpu;
+}
+
+interface OursRun extends Run {
+  /** The CLI's peak: max(sampled VmRSS, last VmHWM read), MB. */
+  cliPeakMB: number;
+  /** Highest VmRSS of each node sampled during this run, MB. */
+  nodeSampledMB: Record<string, number>;
+  /** When each node answered (from the CLI's --json), seconds after the uploads started. */
+  nodeAnsweredS: Record<string, number>;
+  /** CPU time each node spent during the run. */
+  nodeCpu: Record<string, Cpu>;
+}
+
+export interface ReplicateBenchResult {
+  fileBytes: number;
+  rounds: number;
+  tee: Run[];
+  teeSync: Run[];
+  ours: OursRun[];
+  mean: { teeS: number; teeSyncS: number; oursS: number };
+  /** ours / tee (the target) and ours / (tee + sync) (for information). */
+  ratio: number;
+  ratioToTeeSync: number;
+  spread: { tee: number; teeSync: number; ours: number };
+  memory: {
+    cliPeakMB: number;
+    /** VmHWM of each node at the end: its peak over the whole benchmark. */
+    nodeHwmMB: Record<string, number>;
+    nodeSampledMB: Record<string, number>;
+  };
+  targets: typeof TARGETS;
+  ratioPass: boolean;
+  rssPass: boolean;
+  passed: boolean;
+  versions: { node: string; kernel: string; cpus: string };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Processes
+
+interface StartedNode {
+  name: string;
+  port: number;
+  process: TrackedProcess;
+}
+
+const dsmArgs = (...args: string[]) => [join(projectRoot, 'bin', 'dsm.js'), ...args];
+/** The token comes from nodes.json: an inherited DSM_TOKEN must not override it. */
+const ENV = { DSM_TOKEN: '' };
+
+async function requireBuiltDsm(): Promise<void> {
+  const main = join(projectRoot, 'dist', 'cli', 'main.js');
+  const ok = await access(main).then(
+    () => true,
+    () => false,
+  );
+  if (!ok) throw new MissingToolError(`dsm is not built (${main} missing): run "npm run build" first`);
+}
+
+/** Distinct ports that were free a moment ago (nodes.json needs them before the nodes start). */
+async function freePorts(n: number): Promise<number[]> {
+  const out = new Set<number>();
+  while (out.size < n) out.add(await freePort());
+  return [...out];
+}
+
+async function startNode(name: string, config: string, port: number): Promise<StartedNode> {
+  const p = spawnTracked(process.execPath, dsmArgs('node', '--config', config, '--name', name, '--quiet'), {
+    env: ENV,
+  });
+  await waitForOutput(p, /listening on http:\/\/\S+:\d+/, 15_000);
+  return { name, port, process: p };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on every Linux build in practice). */
+const TICKS_PER_S = 100;
+
+/**
+ * CPU time from /proc/<pid>/stat: the process's own (`own`), or that of its children that have ended and
+ * been waited for (`children`: for /proc/self, the commands this benchmark ran).
+ */
+async function cpuOf(pid: number | 'self', which: 'own' | 'children'): Promise<Cpu> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (text === undefined) return { user: Number.NaN, sys: Number.NaN };
+  // After "pid (comm) ": state ppid … utime (11) stime (12) cutime (13) cstime (14); comm may hold spaces.
+  const f = text
+    .slice(text.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  const [u, s] = which === 'own' ? [11, 12] : [13, 14];
+  return { user: (f[u] ?? Number.NaN) / TICKS_PER_S, sys: (f[s] ?? Number.NaN) / TICKS_PER_S };
+}
+
+const minus = (a: Cpu, b: Cpu): Cpu => ({ user: a.user - b.user, sys: a.sys - b.sys });
+
+/** Polls VmRSS and VmHWM of `pids` every SAMPLE_MS until stopped. */
+function sampleMemory(pids: number[]) {
+  const maxRss = new Map<number, number>(pids.map((p) => [p, 0]));
+  const lastHwm = new Map<number, number>(pids.map((p) => [p, 0]));
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const pid of pids) {
+        const m = await readProcMemory(pid);
+        // A process that has exited but not yet been waited for (a zombie) has no Vm* lines: NaN.
+        if (m && Number.isFinite(m.rss)) maxRss.set(pid, Math.max(maxRss.get(pid) ?? 0, m.rss));
+        if (m && Number.isFinite(m.hwm)) lastHwm.set(pid, Math.max(lastHwm.get(pid) ?? 0, m.hwm));
+      }
+      await sleep(SAMPLE_MS);
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return { maxRss, lastHwm };
+    },
+  };
+}
+
+/** Runs a command to its end; throws with its output unless it exits 0. */
+async function runToEnd(p: TrackedProcess, what: string): Promise<void> {
+  const code = await p.exited;
+  if (code !== 0) throw new Error(`${what} exited with ${code}:\n${p.output()}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The runs
+
+/** `tee o1 o2 o3 < file > /dev/null` [then `sync o1 o2 o3`], timed; the outputs are removed after. */
+async function timeTee(
+  tools: Record<string, string>,
+  file: string,
+  outs: string[],
+  sync: boolean,
+): Promise<Run> {
+  const cpu0 = await cpuOf('self', 'children');
+  const { result: seconds, load } = await measureForeignLoad([], async () => {
+    const started = performance.now();
+    // `sh -c` only to redirect stdin from the file and stdout to /dev/null, exactly as the baseline is written.
+    const script = `f=$1; shift; "${tools.tee}" "$@" < "$f" > /dev/null${sync ? ` && "${tools.sync}" "$@"` : ''}`;
+    const p = spawnTracked(tools.sh ?? 'sh', ['-c', script, 'sh', file, ...outs]);
+    await runToEnd(p, sync ? 'tee + sync' : 'tee');
+    return (performance.now() - started) / 1000;
+  });
+  const cpu = minus(await cpuOf('self', 'children'), cpu0);
+  await Promise.all(outs.map((o) => rm(o, { force: true })));
+  return { seconds, mbPerSec: (NODES.length * FILE.size) / MB / seconds, load, cpu };
+}
+
+/** The whole `dsm replicate … --json` process, timed, with the memory of it and of the nodes sampled. */
+async function timeOurs(file: string, config: string, nodes: StartedNode[]): Promise<OursRun> {
+  const nodePids = nodes.map((n) => n.process.pid);
+  const nodeSampler = sampleMemory(nodePids);
+  let cliSamples: Awaited<ReturnType<ReturnType<typeof sampleMemory>['stop']>> | undefined;
+  let output = '';
+  const cpu0 = await cpuOf('self', 'children');
+  const nodeCpu0 = await Promise.all(nodePids.map((pid) => cpuOf(pid, 'own')));
+  const { result: seconds, load } = await measureForeignLoad(nodePids, async () => {
+    const started = performance.now();
+    const cli = spawnTracked(
+      process.execPath,
+      dsmArgs('replicate', file, '--as', STORED_AS, '--config', config, '--json'),
+      { env: ENV },
+    );
+    const cliSampler = sampleMemory([cli.pid]);
+    const code = await cli.exited;
+    const s = (performance.now() - started) / 1000;
+    cliSamples = await cliSampler.stop();
+    output = cli.output();
+    if (code !== 0) throw new Error(`dsm replicate exited with ${code}:\n${output}`);
+    return s;
+  });
+  const cpu = minus(await cpuOf('self', 'children'), cpu0);
+  const nodeCpu1 = await Promise.all(nodePids.map((pid) => cpuOf(pid, 'own')));
+  const nodeSamples = await nodeSampler.stop();
+  const json = JSON.parse(output) as {
+    ok: boolean;
+    outcomes: Array<{ node: string; kind: string; verified?: boolean; ms: number }>;
+  };
+  const bad = json.outcomes.filter((o) => !(o.kind === 'stored' && o.verified));
+  if (!json.ok || bad.length > 0) throw new Error(`dsm replicate did not store everywhere:\n${output}`);
+  const cliPid = [...(cliSamples?.maxRss.keys() ?? [])][0] ?? 0;
+  const cliPeak = Math.max(cliSamples?.maxRss.get(cliPid) ?? 0, cliSamples?.lastHwm.get(cliPid) ?? 0);
+  return {
+    seconds,
+    mbPerSec: (NODES.length * FILE.size) / MB / seconds,
+    load,
+    cliPeakMB: cliPeak / MB,
+    nodeSampledMB: Object.fromEntries(
+      nodes.map((n) => [n.name, (nodeSamples.maxRss.get(n.process.pid) ?? 0) / MB]),
+    ),
+    nodeAnsweredS: Object.fromEntries(json.outcomes.map((o) => [o.node, o.ms / 1000])),
+    cpu,
+    nodeCpu: Object.fromEntries(nodes.map((n, i) => [n.name, minus(nodeCpu1[i] as Cpu, nodeCpu0[i] as Cpu)])),
+  };
+}
+
+/** Removes our copies (DELETE on each node), so that every round writes a new file, as tee does. */
+async function deleteCopies(nodes: StartedNode[]): Promise<void> {
+  await Promise.all(
+    nodes.map(async (n) => {
+      const res = await fetch(`http://127.0.0.1:${n.port}/${STORED_AS}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`DELETE on ${n.name}: HTTP ${res.status}`);
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+export async function benchReplicate(
+  opts: { rounds?: number; log?: (msg: string) => void } = {},
+): Promise<ReplicateBenchResult & { report: string }> {
+  const rounds = opts.rounds ?? 2;
+  const log = opts.log ?? (() => undefined);
+  const tools = requireTools(['sh', 'tee', 'sync'], 'they come with coreutils: apt-get install -y coreutils');
+  await requireBuiltDsm();
+  const file = await ensureRandomFile(FILE.name, FILE.size, log);
+
+  const dir = await tempDir('dsm-bench-replicate-');
+  const config = join(dir, 'nodes.json');
+  const ports = await freePorts(NODES.length);
+  await writeFile(
+    config,
+    JSON.stringify(
+      { token: TOKEN, nodes: NODES.map((name, i) => ({ name, port: ports[i], root: `${name}-root` })) },
+      null,
+      2,
+    ),
+  );
+  log(`starting ${NODES.join(', ')} (latency 0, --quiet) in ${dir}`);
+  const nodes = await Promise.all(NODES.map((name, i) => startNode(name, config, ports[i] as number)));
+  const outs = NODES.map((n) => join(dir, `tee-${n}.bin`));
+  log(`reading ${file} once so that it is in the page cache`);
+  await warmPageCache(file);
+
+  const tee: Run[] = [];
+  const teeSync: Run[] = [];
+  const ours: OursRun[] = [];
+  const busy = (l: ForeignLoad | undefined) =>
+    l && l.other > BUSY_WARNING ? `  (other programs used ${Math.round(l.other * 100)}% of the CPU)` : '';
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      const t = await timeTee(tools, file, outs, false);
+      tee.push(t);
+      log(`round ${round}/${rounds} tee         ${t.seconds.toFixed(2)} s${busy(t.load)}`);
+      const ts = await timeTee(tools, file, outs, true);
+      teeSync.push(ts);
+      log(`round ${round}/${rounds} tee + sync  ${ts.seconds.toFixed(2)} s${busy(ts.load)}`);
+      const o = await timeOurs(file, config, nodes);
+      ours.push(o);
+      await deleteCopies(nodes);
+      log(
+        `round ${round}/${rounds} ours        ${o.seconds.toFixed(2)} s, CLI peak RSS ${formatNumber(o.cliPeakMB)} MB${busy(o.load)}`,
+      );
+    }
+    const hwm: Record<string, number> = {};
+    for (const n of nodes) hwm[n.name] = ((await readProcMemory(n.process.pid))?.hwm ?? Number.NaN) / MB;
+
+    const m = {
+      teeS: mean(tee.map((r) => r.seconds)),
+      teeSyncS: mean(teeSync.map((r) => r.seconds)),
+      oursS: mean(ours.map((r) => r.seconds)),
+    };
+    const nodeSampledMB = Object.fromEntries(
+      NODES.map((n) => [n, Math.max(...ours.map((o) => o.nodeSampledMB[n] ?? 0))]),
+    );
+    const cliPeakMB = Math.max(...ours.map((o) => o.cliPeakMB));
+    const ratio = m.oursS / m.teeS;
+    const ratioPass = ratio <= TARGETS.ratio;
+    const rssPass = [cliPeakMB, ...Object.values(hwm), ...Object.values(nodeSampledMB)].every(
+      (v) => v < TARGETS.rssMB,
+    );
+    const result: ReplicateBenchResult = {
+      fileBytes: FILE.size,
+      rounds,
+      tee,
+      teeSync,
+      ours,
+      mean: m,
+      ratio,
+      ratioToTeeSync: m.oursS / m.teeSyncS,
+      spread: {
+        tee: spread(tee.map((r) => r.seconds)),
+        teeSync: spread(teeSync.map((r) => r.seconds)),
+        ours: spread(ours.map((r) => r.seconds)),
+      },
+      memory: { cliPeakMB, nodeHwmMB: hwm, nodeSampledMB },
+      targets: TARGETS,
+      ratioPass,
+      rssPass,
+      passed: ratioPass && rssPass,
+      versions: {
+        node: process.version,
+        kernel: release(),
+        cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+      },
+    };
+    return { ...result, report: renderReport(result) };
+  } finally {
+    await Promise.all(nodes.map((n) => n.process.stop()));
+  }
+}
+
+function renderReport(r: ReplicateBenchResult): string {
+  const s = (v: number) => formatNumber(v, 2);
+  const mbs = (v: number) => formatNumber((NODES.length * r.fileBytes) / MB / v);
+  const other = (runs: Run[]) => {
+    const loads = runs.map((x) => x.load?.other).filter((x): x is number => x !== undefined);
+    return loads.length ? `${Math.round(Math.max(...loads) * 100)}%` : '-';
+  };
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const mark = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const rows = [
+    [
+      'tee n1 n2 n3 < file',
+      r.tee.map((x) => s(x.seconds)).join(' '),
+      s(r.mean.teeS),
+      mbs(r.mean.teeS),
+      '1.00',
+      '',
+      pct(r.spread.tee),
+      other(r.tee),
+    ],
+    [
+      'tee + sync (info)',
+      r.teeSync.map((x) => s(x.seconds)).join(' '),
+      s(r.mean.teeSyncS),
+      mbs(r.mean.teeSyncS),
+      s(r.mean.teeSyncS / r.mean.teeS),
+      '',
+      pct(r.spread.teeSync),
+      other(r.teeSync),
+    ],
+    [
+      'dsm replicate (ours)',
+      r.ours.map((x) => s(x.seconds)).join(' '),
+      s(r.mean.oursS),
+      mbs(r.mean.oursS),
+      s(r.ratio),
+      `≤ ${TARGETS.ratio} ${mark(r.ratioPass)}`,
+      pct(r.spread.ours),
+      other(r.ours),
+    ],
+  ];
+  const memRows = [
+    ['dsm replicate (CLI)', formatNumber(r.memory.cliPeakMB), '-'],
+    ...NODES.map((n) => [n, formatNumber(r.memory.nodeSampledMB[n]), formatNumber(r.memory.nodeHwmMB[n])]),
+  ];
+  const answered = r.ours
+    .map(
+      (o, i) =>
+        `round ${i + 1}: ${NODES.map((n) => `${n} ${s(o.nodeAnsweredS[n] ?? Number.NaN)} s`).join(', ')}`,
+    )
+    .join('; ');
+  const cpuMean = (list: Cpu[]) => ({
+    user: mean(list.map((c) => c.user)),
+    sys: mean(list.map((c) => c.sys)),
+  });
+  const cpuRow = (label: string, c: Cpu, wallS: number) => [
+    label,
+    s(c.user),
+    s(c.sys),
+    s(c.user + c.sys),
+    wallS > 0 ? s((c.user + c.sys) / wallS) : '',
+  ];
+  const nodeCpu = NODES.map((n) =>
+    cpuMean(r.ours.map((o) => o.nodeCpu[n] ?? { user: Number.NaN, sys: Number.NaN })),
+  );
+  const cliCpu = cpuMean(r.ours.map((o) => o.cpu));
+  const oursTotal = [cliCpu, ...nodeCpu].reduce((a, b) => ({ user: a.user + b.user, sys: a.sys + b.sys }));
+  const cpuRows = [
+    cpuRow('tee (sh + tee)', cpuMean(r.tee.map((x) => x.cpu)), r.mean.teeS),
+    cpuRow('tee + sync', cpuMean(r.teeSync.map((x) => x.cpu)), r.mean.teeSyncS),
+    cpuRow('ours: dsm replicate (CLI)', cliCpu, 0),
+    ...NODES.map((n, i) => cpuRow(`ours: ${n}`, nodeCpu[i] as Cpu, 0)),
+    cpuRow('ours: all four processes', oursTotal, r.mean.oursS),
+  ];
+  return [
+    `Replication: 1 GiB random file to ${NODES.length} local nodes (latency 0), ${r.rounds} interleaved rounds`,
+    '',
+    table(
+      ['run', 'seconds, each round', 'mean s', 'MB/s (3 copies)', 'x tee', 'target', 'spread', 'other cpu'],
+      rows,
+      new Set([2, 3, 4]),
+    ),
+    '',
+    `ours / (tee + sync) = ${s(r.ratioToTeeSync)}: our nodes fsync each copy before renaming it into place, tee`,
+    'does not (its 3 GiB are still being written back by the kernel when it exits); tee + sync does the same work.',
+    `When each node answered, from the CLI's report: ${answered}.`,
+    '',
+    table(
+      ['CPU seconds, mean of the rounds', 'user', 'sys', 'total', 'cores busy'],
+      cpuRows,
+      new Set([1, 2, 3, 4]),
+    ),
+    '',
+    `This machine has ${r.versions.cpus.split(' ')[0]} cores: ours needs ${s(oursTotal.user + oursTotal.sys)} CPU seconds, tee ${s(
+      mean(r.tee.map((x) => x.cpu.user + x.cpu.sys)),
+    )} (one process; the kernel's writeback of its pages is not counted).`,
+    '',
+    table(['peak RSS, MB', 'sampled VmRSS', 'VmHWM (whole run)'], memRows, new Set([1, 2])),
+    '',
+    `Memory target: under ${TARGETS.rssMB} MB for the CLI and each node: ${mark(r.rssPass)}.`,
+    `Machine: ${r.versions.cpus}, Linux ${r.versions.kernel}, Node ${r.versions.node}.`,
+  ].join('\n');
+}
+
+/** For bench/run.ts. */
+export const replicateBench: BenchModule = {
+  name: 'replicate',
+  description: `dsm replicate of 1 GiB to 3 local nodes vs tee to 3 files (target ≤ ${TARGETS.ratio}x, RSS < ${TARGETS.rssMB} MB)`,
+  run: async (ctx: BenchContext): Promise<BenchOutcome> => {
+    const r = await benchReplicate({ rounds: ctx.rounds, log: ctx.log });
+    const { report, ...json } = r;
+    return { report, json, passed: r.passed };
+  },
+};
