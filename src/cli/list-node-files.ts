@@ -2,7 +2,7 @@
  * One node's `GET /_dsm/files` listing, or null when the node does not answer in time. A stopgap
  * for `dsm status` and the demo seeding until the typed node client (src/client) offers the same.
  */
-import type { ListedFile } from './replica-matrix.js';
+import type { ListedEntry as ListedFile } from '../replication/replica-status.js';
 
 export async function listNodeFiles(
   url: string,

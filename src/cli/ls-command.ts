@@ -6,15 +6,14 @@
  *   demo.mp4   ok v…38 9f86d0  ok v…38 9f86d0  stale v…12 1a2b3c
  */
 import { Command } from 'commander';
-import { type CellState, replicaRows } from '../replication/replica-status.js';
+import { replicaRows } from '../replication/replica-status.js';
 import { tr } from '../shared/i18n.js';
-import { versionTime } from '../shared/version.js';
 import type { CliContext } from './cli-context.js';
 import { loadClusterAccess } from './cluster-config.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { listNodeFiles } from './list-node-files.js';
 import { DEFAULT_CONFIG } from './options.js';
-import { textTable } from './text-table.js';
+import { replicaTable } from './replica-table.js';
 
 interface LsFlags {
   config?: string;
@@ -29,15 +28,6 @@ export function lsCommand(ctx: CliContext, run: (p: Promise<number>) => void): C
   cmd.action((flags: LsFlags) => run(runLs(flags, ctx)));
   return cmd;
 }
-
-const STATE_WORDS: Record<CellState, { en: string; 'pt-BR': string }> = {
-  ok: { en: 'ok', 'pt-BR': 'ok' },
-  stale: { en: 'STALE', 'pt-BR': 'DESATUALIZADO' },
-  missing: { en: 'MISSING', 'pt-BR': 'FALTANDO' },
-  corrupt: { en: 'CORRUPT', 'pt-BR': 'CORROMPIDO' },
-  deleted: { en: 'deleted', 'pt-BR': 'apagado' },
-  unknown: { en: '(down)', 'pt-BR': '(fora do ar)' },
-};
 
 async function runLs(flags: LsFlags, ctx: CliContext): Promise<number> {
   const access = await loadClusterAccess(flags.config, ctx, { createToken: false });
@@ -64,17 +54,12 @@ async function runLs(flags: LsFlags, ctx: CliContext): Promise<number> {
     );
     return EXIT_OK;
   }
-  const lines = rows.map((r) => [
-    r.name,
-    ...r.cells.map((c) => {
-      const word = STATE_WORDS[c.state][ctx.lang];
-      if (c.version === null || c.state === 'unknown' || c.state === 'missing') return word;
-      const sha = c.sha256 ? ` ${c.sha256.slice(0, 6)}` : '';
-      return `${word} v${versionTime(c.version).toISOString().slice(11, 19)}${sha}`;
-    }),
-  ]);
   ctx.stdout.write(
-    `${textTable([tr(ctx.lang, { en: 'file', 'pt-BR': 'arquivo' }), ...listings.map((l) => l.node)], lines)}\n`,
+    `${replicaTable(
+      ctx.lang,
+      listings.map((l) => l.node),
+      rows,
+    )}\n`,
   );
   return healthy ? EXIT_OK : EXIT_FAILED;
 }

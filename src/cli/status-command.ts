@@ -6,8 +6,9 @@
  *   dsm status --json
  */
 import { Command } from 'commander';
+import { type ReplicaRow, replicaRows } from '../replication/replica-status.js';
 import { DEFAULTS } from '../shared/defaults.js';
-import { type Lang, type Localized, tr } from '../shared/i18n.js';
+import { type Lang, tr } from '../shared/i18n.js';
 import { controlClient } from '../supervisor/control-client.js';
 import type { ClusterStatus } from '../supervisor/control-server.js';
 import type { NodeState } from '../supervisor/node-process.js';
@@ -17,7 +18,7 @@ import { addControlOptions, type ControlFlags, resolveControlTarget } from './co
 import { EXIT_OK } from './errors.js';
 import { exitDescription } from './exit-description.js';
 import { listNodeFiles } from './list-node-files.js';
-import { cellText, type ReplicaRow, replicaMatrix } from './replica-matrix.js';
+import { replicaTable } from './replica-table.js';
 import { textTable } from './text-table.js';
 
 interface StatusFlags extends ControlFlags {
@@ -42,7 +43,7 @@ async function runStatus(flags: StatusFlags, ctx: CliContext): Promise<number> {
         n.state === 'up' && n.url ? await listNodeFiles(n.url, fetch, DEFAULTS.probeTimeoutMs * 2) : null,
     })),
   );
-  const rows = replicaMatrix(listings);
+  const rows = replicaRows(listings);
   if (flags.json) {
     ctx.stdout.write(`${JSON.stringify(statusJson(status, rows), null, 2)}\n`);
     return EXIT_OK;
@@ -56,11 +57,7 @@ async function runStatus(flags: StatusFlags, ctx: CliContext): Promise<number> {
 function statusJson(status: ClusterStatus, rows: ReplicaRow[]) {
   return {
     ...status,
-    files: rows.map((r) => ({
-      name: r.file,
-      agreement: r.agreement,
-      replicas: Object.fromEntries(status.nodes.map((n, i) => [n.name, r.cells[i]])),
-    })),
+    files: rows,
   };
 }
 
@@ -124,23 +121,15 @@ function statusText(lang: Lang, status: ClusterStatus, rows: ReplicaRow[], liste
     );
     return out;
   }
-  const agreement: Record<ReplicaRow['agreement'], Localized> = {
-    same: { en: 'same', 'pt-BR': 'iguais' },
-    partial: { en: 'partial', 'pt-BR': 'parcial' },
-    differs: { en: 'differ', 'pt-BR': 'diferentes' },
-  };
   out.push(
     tr(lang, {
-      en: 'Replicas (✓ short sha256 and version, ✗ deleted, · absent, ? node not answering):',
-      'pt-BR': 'Réplicas (✓ sha256 curto e versão, ✗ apagado, · ausente, ? nó sem resposta):',
+      en: 'Replicas (each copy against the newest version):',
+      'pt-BR': 'Réplicas (cada cópia comparada com a versão mais nova):',
     }),
-    ...textTable(
-      [
-        tr(lang, { en: 'file', 'pt-BR': 'arquivo' }),
-        ...status.nodes.map((n) => n.name),
-        tr(lang, { en: 'copies', 'pt-BR': 'cópias' }),
-      ],
-      rows.map((r) => [r.file, ...r.cells.map(cellText), tr(lang, agreement[r.agreement])]),
+    ...replicaTable(
+      lang,
+      status.nodes.map((n) => n.name),
+      rows,
     ).split('\n'),
   );
   return out;
