@@ -15,6 +15,9 @@
  * removed (tee's files with rm, our copies with a DELETE to each node) and nothing else is dropped: the
  * source file stays in the page cache, read once before measuring.
  *
+ * The nodes run with their background repair off (anti-entropy, scrub; when the build has them), so that
+ * only the replication is measured.
+ *
  * Memory: the CLI's VmRSS and VmHWM are sampled from /proc every 100 ms while it runs (its peak = the
  * highest of them); each node's VmRSS is sampled during our runs and its VmHWM read at the end (the peak
  * over its whole life, start-up and every round included).
@@ -137,10 +140,25 @@ async function freePorts(n: number): Promise<number[]> {
   return [...out];
 }
 
-async function startNode(name: string, config: string, port: number): Promise<StartedNode> {
-  const p = spawnTracked(process.execPath, dsmArgs('node', '--config', config, '--name', name, '--quiet'), {
-    env: ENV,
-  });
+/**
+ * Flags that switch off a node's background repair when this build has it (anti-entropy between the
+ * nodes of nodes.json, the periodic scrub): the figure is that of replication alone, and neither a pull
+ * between nodes nor a scrub re-reading a copy may run during a measured round.
+ */
+async function quietNodeFlags(): Promise<string[]> {
+  const p = spawnTracked(process.execPath, dsmArgs('node', '--help'));
+  await runToEnd(p, 'dsm node --help');
+  return ['--anti-entropy-interval-ms', '--scrub-interval-ms'].flatMap((f) =>
+    p.output().includes(f) ? [f, '0'] : [],
+  );
+}
+
+async function startNode(name: string, config: string, port: number, flags: string[]): Promise<StartedNode> {
+  const p = spawnTracked(
+    process.execPath,
+    dsmArgs('node', '--config', config, '--name', name, '--quiet', ...flags),
+    { env: ENV },
+  );
   await waitForOutput(p, /listening on http:\/\/\S+:\d+/, 15_000);
   return { name, port, process: p };
 }
@@ -305,8 +323,9 @@ export async function benchReplicate(
       2,
     ),
   );
-  log(`starting ${NODES.join(', ')} (latency 0, --quiet) in ${dir}`);
-  const nodes = await Promise.all(NODES.map((name, i) => startNode(name, config, ports[i] as number)));
+  const flags = await quietNodeFlags();
+  log(`starting ${NODES.join(', ')} (latency 0, --quiet ${flags.join(' ')}) in ${dir}`);
+  const nodes = await Promise.all(NODES.map((name, i) => startNode(name, config, ports[i] as number, flags)));
   const outs = NODES.map((n) => join(dir, `tee-${n}.bin`));
   log(`reading ${file} once so that it is in the page cache`);
   await warmPageCache(file);
@@ -387,6 +406,7 @@ function renderReport(r: ReplicateBenchResult): string {
     return loads.length ? `${Math.round(Math.max(...loads) * 100)}%` : '-';
   };
   const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const busiest = Math.max(0, ...[...r.tee, ...r.teeSync, ...r.ours].map((x) => x.load?.other ?? 0));
   const mark = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const rows = [
     [
@@ -479,6 +499,12 @@ function renderReport(r: ReplicateBenchResult): string {
     table(['peak RSS, MB', 'sampled VmRSS', 'VmHWM (whole run)'], memRows, new Set([1, 2])),
     '',
     `Memory target: under ${TARGETS.rssMB} MB for the CLI and each node: ${mark(r.rssPass)}.`,
+    ...(busiest > BUSY_WARNING
+      ? [
+          `WARNING: other programs used up to ${pct(busiest)} of the CPU during the measured runs: the times,`,
+          'and so the ratio, are not reliable; CPU seconds per process are the steadier figure. Run again on a quiet machine.',
+        ]
+      : []),
     `Machine: ${r.versions.cpus}, Linux ${r.versions.kernel}, Node ${r.versions.node}.`,
   ].join('\n');
 }

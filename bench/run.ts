@@ -17,6 +17,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { convergeBench } from './converge.js';
 import { pickBench } from './pick.js';
 import { replicateBench } from './replicate.js';
 import { servingBench } from './serving.js';
@@ -31,7 +32,7 @@ import {
   runCleanups,
 } from './util.js';
 
-const modules: BenchModule[] = [servingBench, pickBench, replicateBench];
+const modules: BenchModule[] = [servingBench, pickBench, replicateBench, convergeBench];
 
 const usage = `Usage: npm run bench -- [options]
 

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { makeContext } from './cli-context.js';
 import { clusterCommand } from './cluster-command.js';
 import { EXIT_USAGE, reportError } from './errors.js';
+import { faultCommand } from './fault-command.js';
 import { lsCommand } from './ls-command.js';
 import { nodeCommand } from './node-command.js';
 import { pickCommand } from './pick-command.js';
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const cmd of [
     replicateCommand,
     rmCommand,
+    faultCommand,
     lsCommand,
     clusterCommand,
     statusCommand,

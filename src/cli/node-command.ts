@@ -7,11 +7,17 @@
  * Where the settings come from: `--config` given → the file, flags override it; else `--root`
  * given → the flags alone; else `nodes.json` in the current folder if it exists; else the flags'
  * defaults (node1 on 8001, root node1/storage).
+ *
+ * With a cluster file, the other nodes in it are the node's peers: it runs anti-entropy with them
+ * (`antiEntropyIntervalMs` / `--anti-entropy-interval-ms`). A peer on port 0 in the file cannot be
+ * found and is left out. A node started from flags alone has no peers. Every node scrubs its own disk.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { nodeUrl } from '../client/node-url.js';
 import { startNodeServer } from '../node/node-server.js';
+import type { Peer } from '../node/peer-client.js';
 import { findNode, loadClusterConfig } from '../shared/config-loader.js';
 import { type NodeConfig, nodeConfigSchema } from '../shared/config-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
@@ -35,6 +41,17 @@ interface NodeFlags {
   log: 'text' | 'json';
   quiet?: boolean;
   seed?: number;
+  antiEntropyIntervalMs: number;
+  scrubIntervalMs: number;
+  scrubMbps: number;
+}
+
+function mbpsArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 100_000) {
+    throw new InvalidArgumentError('a rate in MB/s must be a number above 0 (e.g. 50 or 0.5).');
+  }
+  return n;
 }
 
 export function nodeCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
@@ -65,27 +82,69 @@ export function nodeCommand(ctx: CliContext, run: (p: Promise<number>) => void):
     .option('--quiet', 'no line per request')
     .option(
       '--seed <n>',
-      'seed for the jitter, to replay a demo exactly (default: random, printed at start)',
+      'seed for the jitter and the odds of faults, to replay a demo exactly (default: random, printed at start)',
       intArg(0, 2 ** 31 - 1, 'a seed'),
-    );
+    )
+    .option(
+      '--anti-entropy-interval-ms <ms>',
+      'how often to compare files with the other nodes of --config and pull what is missing (0 = off)',
+      intArg(0, 86_400_000, 'a time in ms'),
+      DEFAULTS.antiEntropyIntervalMs,
+    )
+    .option(
+      '--scrub-interval-ms <ms>',
+      'pause between two re-reads of every file to find corrupt copies (0 = off)',
+      intArg(0, 604_800_000, 'a time in ms'),
+      DEFAULTS.scrubIntervalMs,
+    )
+    .option('--scrub-mbps <MB/s>', 'read rate limit of those re-reads', mbpsArg, DEFAULTS.scrubMBps);
   cmd.action((flags: NodeFlags) => run(runNode(flags, cmd, ctx)));
   return cmd;
+}
+
+interface HealSettings {
+  peers: Peer[];
+  /** Peers left out: port 0 in the cluster file. */
+  unreachable: string[];
+  antiEntropyIntervalMs: number;
+  scrubIntervalMs: number;
+  scrubMBps: number;
 }
 
 async function resolveSettings(
   flags: NodeFlags,
   cmd: Command,
-): Promise<{ node: NodeConfig; configDir: string | undefined; configToken: string | undefined }> {
+): Promise<{
+  node: NodeConfig;
+  configDir: string | undefined;
+  configToken: string | undefined;
+  heal: HealSettings;
+}> {
   const given = (k: keyof NodeFlags) => cmd.getOptionValueSource(k) === 'cli';
   const useConfig = given('config') || (!given('root') && existsSync(DEFAULT_CONFIG));
   let base: Partial<NodeConfig> = {};
   let configDir: string | undefined;
   let configToken: string | undefined;
+  const heal: HealSettings = {
+    peers: [],
+    unreachable: [],
+    antiEntropyIntervalMs: flags.antiEntropyIntervalMs,
+    scrubIntervalMs: flags.scrubIntervalMs,
+    scrubMBps: flags.scrubMbps,
+  };
   if (useConfig) {
     const cfg = await loadClusterConfig(flags.config ?? DEFAULT_CONFIG);
     base = findNode(cfg, flags.name);
     configDir = cfg.dir;
     configToken = cfg.token;
+    for (const n of cfg.nodes) {
+      if (n.name === flags.name) continue;
+      if (n.port === 0) heal.unreachable.push(n.name);
+      else heal.peers.push({ name: n.name, url: nodeUrl(n) });
+    }
+    if (!given('antiEntropyIntervalMs')) heal.antiEntropyIntervalMs = cfg.antiEntropyIntervalMs;
+    if (!given('scrubIntervalMs')) heal.scrubIntervalMs = cfg.scrubIntervalMs;
+    if (!given('scrubMbps')) heal.scrubMBps = cfg.scrubMBps;
   }
   const merged = {
     name: flags.name,
@@ -102,11 +161,11 @@ async function resolveSettings(
     const issue = parsed.error.issues[0];
     throw new DsmError('DSM_USAGE', { detail: `--${String(issue?.path[0] ?? 'name')}: ${issue?.message}` });
   }
-  return { node: parsed.data, configDir, configToken };
+  return { node: parsed.data, configDir, configToken, heal };
 }
 
 async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise<number> {
-  const { node: settings, configDir, configToken } = await resolveSettings(flags, cmd);
+  const { node: settings, configDir, configToken, heal } = await resolveSettings(flags, cmd);
   const log = createLogger({ name: settings.name, format: flags.log, quiet: Boolean(flags.quiet) });
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const token = await resolveToken({ envToken: ctx.env.DSM_TOKEN, configToken, configDir, create: true });
@@ -116,7 +175,18 @@ async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise
     rng: seededRng(seed),
     token: token?.token,
     maxUploadBytes: settings.maxUploadMiB * 1024 * 1024,
+    peers: heal.peers,
+    antiEntropyIntervalMs: heal.antiEntropyIntervalMs,
+    scrubIntervalMs: heal.scrubIntervalMs,
+    scrubMBps: heal.scrubMBps,
   });
+  if (heal.unreachable.length > 0 && heal.antiEntropyIntervalMs > 0) {
+    log.warn(
+      `no anti-entropy with ${heal.unreachable.join(', ')}: port 0 in the cluster file, so this node cannot find ${
+        heal.unreachable.length === 1 ? 'it' : 'them'
+      }`,
+    );
+  }
   if (!token)
     log.warn('read-only: no token (set DSM_TOKEN, or start with --config nodes.json to accept uploads)');
   if (settings.host === '0.0.0.0' || settings.host === '::') {

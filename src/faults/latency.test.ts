@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { latencyDelayMs, sleep } from './latency.js';
+import { seededRng } from '../shared/random.js';
+import { latencyDelayMs, latencyStage } from './latency.js';
 
 describe('latencyDelayMs', () => {
   const table: Array<[number, number, number, number]> = [
@@ -20,12 +21,22 @@ describe('latencyDelayMs', () => {
   }
 });
 
-describe('sleep', () => {
-  it('ends early when aborted', async () => {
-    const ac = new AbortController();
-    const t0 = performance.now();
-    setTimeout(() => ac.abort(), 10);
-    await sleep(5000, ac.signal);
-    assert.ok(performance.now() - t0 < 1000);
+describe('latencyStage', () => {
+  const spec = { type: 'latency', latencyMs: 100, jitterMs: 20, toxicity: 1 } as const;
+  it('decides a delay before the response', () => {
+    const d = latencyStage(spec).beforeResponse?.(() => 0.5);
+    assert.deepEqual(d, { kind: 'delay', ms: 100 });
+  });
+  it('continues at once when the delay comes out as 0', () => {
+    const d = latencyStage({ ...spec, latencyMs: 0, jitterMs: 0 }).beforeResponse?.(() => 0.5);
+    assert.deepEqual(d, { kind: 'continue' });
+  });
+  it('replays the same delays from the same seed', () => {
+    const run = () => {
+      const rng = seededRng(42);
+      const stage = latencyStage(spec);
+      return Array.from({ length: 5 }, () => stage.beforeResponse?.(rng));
+    };
+    assert.deepEqual(run(), run());
   });
 });

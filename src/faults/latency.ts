@@ -1,7 +1,8 @@
 /**
  * The `latency` fault: holds the first byte of every response for `latencyMs ± jitterMs`.
- * It waits on a timer, never on the event loop, so a slow node still answers many requests at once:
- * 200 concurrent requests to a 300 ms node all answer in about 300 ms.
+ * It only decides the delay; the chain waits on a timer, never on the event loop, so a slow node still
+ * answers many requests at once: 200 concurrent requests to a 300 ms node all answer in about 300 ms.
+ * `dsm node --latency-ms/--jitter-ms` start a node with this fault.
  *
  * | latencyMs, jitterMs, rng() | delay |
  * |----------------------------|-------|
@@ -12,6 +13,8 @@
  * | 5, 10, 0                   | 0     |   (never negative)
  */
 import type { Rng } from '../shared/random.js';
+import { CONTINUE, type Decision, type Stage } from './fault.js';
+import type { FaultOf } from './fault-schema.js';
 
 export interface LatencySettings {
   latencyMs: number;
@@ -24,16 +27,12 @@ export function latencyDelayMs(s: LatencySettings, rng: Rng): number {
   return Math.max(0, Math.round(d));
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts (a client that went away). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+export function latencyStage(spec: FaultOf<'latency'>): Stage {
+  return {
+    type: 'latency',
+    beforeResponse(rng): Decision {
+      const ms = latencyDelayMs(spec, rng);
+      return ms > 0 ? { kind: 'delay', ms } : CONTINUE;
+    },
+  };
 }

@@ -11,6 +11,8 @@
  *   name in one step: no partial file is ever visible, and the previous version stays intact until
  *   the rename. Leftover temp files (a node killed mid-upload) are swept at start.
  * - Files without a known SHA-256 (dropped in by hand) are hashed in the background, one at a time.
+ * - A copy the scrub finds corrupt is moved to `.dsm/quarantine/` (`quarantine`): no longer served or
+ *   listed, and a pull of the same version from a healthy peer is accepted in its place.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
@@ -34,6 +36,7 @@ import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
 import { formatBytes } from '../shared/format.js';
 import type { Logger } from '../shared/logger.js';
+import { type ManifestEntry, manifestDigest } from '../shared/manifest-digest.js';
 import { type Clock, systemClock } from '../shared/random.js';
 import { versionFromMtime } from '../shared/version.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -107,6 +110,9 @@ export class FileStore {
   private scanning: Promise<void> | undefined;
   private readonly cache: OpenFileCache;
   private readonly sweeper: NodeJS.Timeout;
+  /** Versions of each name being written right now (PUTs and pulls under way). */
+  private readonly incoming = new Map<string, Set<number>>();
+  private digestCache: { revision: number; digest: string } | undefined;
 
   private constructor(
     /** The root as configured (absolute). */
@@ -260,9 +266,10 @@ export class FileStore {
    * length mismatch, a body over the limit, a full disk, or a name that collides with a folder.
    */
   async put(name: string, body: Readable, opts: PutOptions): Promise<PutResult> {
-    const held = this.manifest.heldVersion(name);
+    const held = this.held(name);
     // Refuse early, before reading a possibly huge body; checked again at commit time.
     if (held > opts.version) throw this.stale(name, opts.version, held, opts.nodeName);
+    const done = this.markIncoming(name, opts.version);
 
     const tmp = join(this.realRoot, INTERNAL_DIR, 'tmp', `${randomUUID()}.part`);
     const hash = createHash('sha256');
@@ -303,9 +310,38 @@ export class FileStore {
       }
       throw err;
     } finally {
+      done();
       // After a successful commit the temp name is gone (renamed); after a failure it is removed here.
       await unlink(tmp).catch(() => undefined);
     }
+  }
+
+  private markIncoming(name: string, version: number): () => void {
+    let set = this.incoming.get(name);
+    if (!set) {
+      set = new Set();
+      this.incoming.set(name, set);
+    }
+    set.add(version);
+    return () => {
+      set.delete(version);
+      if (set.size === 0 && this.incoming.get(name) === set) this.incoming.delete(name);
+    };
+  }
+
+  /** The newest version of `name` being written right now, if any (anti-entropy does not pull it twice). */
+  incomingVersion(name: string): number | undefined {
+    const set = this.incoming.get(name);
+    return set && set.size > 0 ? Math.max(...set) : undefined;
+  }
+
+  /**
+   * The version a write of `name` must exceed: the newest stored or deleted one. A quarantined copy
+   * counts one below its version, so that the same version may be pulled again in its place.
+   */
+  private held(name: string): number {
+    const lost = this.manifest.quarantined(name);
+    return Math.max(this.manifest.heldVersion(name), lost ? lost.version - 1 : 0);
   }
 
   private stale(name: string, version: number, held: number, node: string): DsmError {
@@ -322,7 +358,7 @@ export class FileStore {
     if (current && current.version === w.version && current.sha256 === w.sha256) {
       return { kind: 'unchanged', entry: current };
     }
-    const held = this.manifest.heldVersion(name);
+    const held = this.held(name);
     if (held >= w.version) throw this.stale(name, w.version, held, nodeName);
     const final = this.pathOf(name);
     try {
@@ -385,7 +421,7 @@ export class FileStore {
   /** Deletes `name`, leaving a tombstone at `version`. Returns whether a file was there. */
   async remove(name: string, version: number, nodeName: string): Promise<{ existed: boolean }> {
     return this.locks.run(name, async () => {
-      const held = this.manifest.heldVersion(name);
+      const held = this.held(name);
       if (held >= version) throw this.stale(name, version, held, nodeName);
       const path = this.pathOf(name);
       await this.checkParentInside(name);
@@ -453,7 +489,11 @@ export class FileStore {
     const version =
       known && known.sha256 === sha256
         ? known.version
-        : Math.max(versionFromMtime(after.mtimeMs), this.manifest.heldVersion(name) + 1);
+        : Math.max(
+            versionFromMtime(after.mtimeMs),
+            this.manifest.heldVersion(name) + 1,
+            (this.manifest.quarantined(name)?.version ?? 0) + 1,
+          );
     this.manifest.setFile(name, {
       size,
       mtimeMs: after.mtimeMs,
@@ -464,6 +504,82 @@ export class FileStore {
     this.log.info(
       `hashed ${name} (${formatBytes(size)}) in ${Math.round(this.clock.now() - started)} ms: sha256 ${sha256.slice(0, 12)}…`,
     );
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // For anti-entropy and the scrub (self-heal.ts)
+
+  /** Files and tombstones as nodes exchange them; files the hasher has not read yet are not in it. */
+  manifestEntries(): ManifestEntry[] {
+    return this.manifest.entries();
+  }
+
+  /** Digest of `manifestEntries()`, computed again only after a change. */
+  manifestDigest(): string {
+    const revision = this.manifest.revision;
+    if (this.digestCache?.revision !== revision) {
+      this.digestCache = { revision, digest: manifestDigest(this.manifest.entries()) };
+    }
+    return this.digestCache.digest;
+  }
+
+  /**
+   * Files not in the manifest yet: waiting for the background hasher, or being written. A peer may
+   * not count this node as holding nothing for a name while this is above 0 (tombstone-purge.ts).
+   */
+  pendingFiles(): number {
+    return this.hashQueue.size + (this.hashing ? 1 : 0) + this.incoming.size;
+  }
+
+  /** Where the bytes of a stored name are on disk. */
+  localPath(name: string): string {
+    return this.pathOf(name);
+  }
+
+  /**
+   * Moves the copy of `name` into `.dsm/quarantine/` because its bytes hash to `actualSha256` instead of
+   * the entry's. Does nothing (returns undefined) when the file changed meanwhile: a new version was
+   * written, or the file was edited by hand (the background hasher deals with that).
+   */
+  async quarantine(name: string, expected: FileEntry, actualSha256: string): Promise<string | undefined> {
+    return this.locks.run(name, async () => {
+      const current = this.manifest.get(name);
+      if (current?.version !== expected.version || current.sha256 !== expected.sha256) return undefined;
+      const path = this.pathOf(name);
+      const s = await stat(path).catch(() => undefined);
+      if (!s?.isFile() || s.size !== expected.size || s.mtimeMs !== expected.mtimeMs) return undefined;
+      const dir = join(this.realRoot, INTERNAL_DIR, 'quarantine');
+      await mkdir(dir, { recursive: true });
+      const base = name.slice(name.lastIndexOf('/') + 1).slice(0, 120);
+      const stamp = new Date(this.clock.wallMs()).toISOString().replace(/[:.]/g, '-');
+      const target = join(dir, `${stamp}-v${expected.version}-${randomUUID().slice(0, 8)}-${base}`);
+      await rename(path, target);
+      this.cache.invalidate(name);
+      this.manifest.setQuarantined(name, {
+        version: expected.version,
+        sha256: expected.sha256,
+        actualSha256,
+        at: new Date(this.clock.wallMs()).toISOString(),
+      });
+      await this.manifest.flush();
+      this.countedAt = Number.NEGATIVE_INFINITY;
+      return target;
+    });
+  }
+
+  /** Forgets the entry of `name` if its file is gone from disk (deleted by hand): anti-entropy restores it. */
+  async forgetIfGone(name: string): Promise<boolean> {
+    return this.locks.run(name, async () => {
+      const s = await stat(this.pathOf(name)).catch(() => undefined);
+      if (s?.isFile() || !this.manifest.get(name)) return false;
+      this.manifest.forget(name);
+      return true;
+    });
+  }
+
+  /** Drops the tombstone of `name` at `version` (every node has seen it; see tombstone-purge.ts). */
+  async purgeTombstone(name: string, version: number): Promise<boolean> {
+    return this.locks.run(name, async () => this.manifest.purgeTombstone(name, version));
   }
 
   async close(): Promise<void> {

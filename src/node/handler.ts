@@ -5,6 +5,8 @@
  *
  *   GET|HEAD /health         → 200 {"node","status","latencyMs","uptimeS","files"}
  *   GET|HEAD /_dsm/files     → 200 [{"name","size","sha256","mtime"}]
+ *   GET|HEAD|PUT /_dsm/faults → the node's faults (PUT with token)   see fault-routes.ts
+ *   GET|HEAD /_dsm/manifest[/digest], POST /_dsm/scrub/<path>   anti-entropy, see sync-routes.ts
  *   GET|HEAD /               → 200 HTML index
  *   GET|HEAD /<path>         → 200 | 206 | 304 | 412 | 416, or 4xx for bad paths
  *   PUT      /<path>         → 201 | 200 stored (token)   see write-routes.ts
@@ -14,16 +16,19 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { contentType as mimeContentType } from 'mime-types';
+import type { FaultChain } from '../faults/fault-chain.js';
 import { DsmError } from '../shared/errors.js';
 import { strongEtag, weakEtag } from '../shared/etag.js';
 import { quoted } from '../shared/format.js';
 import { evaluatePreconditions, rangeApplies, type Validators } from '../shared/preconditions.js';
 import { contentRange, parseRange } from '../shared/range.js';
 import { parseTargetPath } from '../shared/safe-path.js';
+import { handleFaults, isFaultsTarget } from './fault-routes.js';
 import type { FileStore } from './file-store.js';
 import { indexPage } from './index-page.js';
 import { multipartLayout, newBoundary } from './multipart.js';
 import { discardBody, errorResponse, type Headers, jsonResponse, type NodeResponse } from './response.js';
+import { handleSyncPost, handleSyncRead, isScrubTarget } from './sync-routes.js';
 import { handleWrite } from './write-routes.js';
 
 export interface NodeRequest {
@@ -50,6 +55,10 @@ export interface HandlerContext {
   maxUploadBytes: number;
   /** A new write version (time-based) for writes that do not bring one. */
   newVersion: () => number;
+  /** Anti-entropy and scrub (self-heal.ts); absent in tests that do not need them. */
+  heal?: { peerSeen(name: string): void; scrubSoon(name: string): boolean };
+  /** The node's faults, changed through `/_dsm/faults`; undefined: no such route. */
+  faults?: FaultChain;
 }
 
 const ALL_METHODS = 'GET, HEAD, PUT, DELETE, OPTIONS';
@@ -100,11 +109,16 @@ export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Prom
       body: { kind: 'empty' },
     };
   }
+  if (method === 'POST') {
+    const t = parseTargetPath(req.target);
+    if (t.kind === 'ok' && isScrubTarget(t.segments)) return handleSyncPost(t.segments, req, ctx);
+  }
   if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT' && method !== 'DELETE') {
     return errorResponse(new DsmError('DSM_METHOD_NOT_ALLOWED', { method, allowed: ALL_METHODS }), {
       Allow: ALL_METHODS,
     });
   }
+  if (ctx.faults && isFaultsTarget(req.target)) return handleFaults(req, ctx, ctx.faults);
   if (method === 'PUT' || method === 'DELETE') return handleWrite(req, ctx);
 
   const target = parseTargetPath(req.target);
@@ -135,7 +149,7 @@ export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Prom
   if (segments[0] === '_dsm') {
     if (name === '_dsm/files')
       return jsonResponse(200, [...(await ctx.store.list()), ...ctx.store.tombstones()]);
-    return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
+    return handleSyncRead(name, req, ctx) ?? errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
   }
   return serveFile(req, segments, ctx);
 }

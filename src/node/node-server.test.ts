@@ -332,14 +332,14 @@ describe('simulated latency', () => {
   });
 
   it('applies a latency change to the next request', async () => {
-    node.latency.latencyMs = 150;
+    node.faults.set([{ type: 'latency', latencyMs: 150, jitterMs: 0, toxicity: 1 }]);
     try {
       const s = performance.now();
       const body = (await (await fetch(`${url}/health`)).json()) as { latencyMs: number };
       assert.ok(performance.now() - s >= 145);
       assert.equal(body.latencyMs, 150);
     } finally {
-      node.latency.latencyMs = 0;
+      node.faults.set([]);
     }
   });
 });

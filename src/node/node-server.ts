@@ -1,8 +1,11 @@
 /**
- * A storage node: an HTTP server around `handleRequest`, with the simulated latency, per-request
+ * A storage node: an HTTP server around `handleRequest`, with its faults (latency and the others of
+ * `dsm fault`, src/faults/), per-request
  * logging, protective timeouts and a graceful shutdown.
  *
- *   socket ──► node:http ──► latency (timer) ──► handleRequest ──► writeResponse ──► socket
+ *   socket ──► node:http ──► fault chain ──► handleRequest ──► writeResponse ──► socket
+ *                            (only with faults:               (body faults: bandwidth, reset)
+ *                             latency, hang, errors, down)
  *                                                    │
  *                                                 FileStore (root folder, hash index)
  *
@@ -11,17 +14,24 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type LatencySettings, latencyDelayMs, sleep } from '../faults/latency.js';
+import { describeFaults } from '../faults/describe-fault.js';
+import { FaultChain } from '../faults/fault-chain.js';
+import type { FaultSpec } from '../faults/fault-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError, isDsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
 import type { Logger } from '../shared/logger.js';
 import { type Clock, type Rng, systemClock } from '../shared/random.js';
 import { newVersion } from '../shared/version.js';
+import { isFaultsTarget } from './fault-routes.js';
 import { FileStore } from './file-store.js';
 import { handleRequest } from './handler.js';
+import type { Peer } from './peer-client.js';
+import { applyRequestFaults } from './request-faults.js';
 import type { Headers } from './response.js';
 import { errorResponse } from './response.js';
+import { type SelfHeal, startSelfHeal } from './self-heal.js';
+import { isRoutineSync } from './sync-routes.js';
 import { writeResponse } from './write-response.js';
 import { checkWrite, writeErrorResponse } from './write-routes.js';
 
@@ -45,13 +55,21 @@ export interface NodeServerOptions {
   /** Token for PUT/DELETE; undefined makes the node read-only. */
   token?: string | undefined;
   maxUploadBytes?: number;
+  /** The other nodes of nodes.json, for anti-entropy; none (the default) for a standalone node. */
+  peers?: Peer[];
+  /** Anti-entropy period, ms; 0 = off. Default DEFAULTS.antiEntropyIntervalMs. */
+  antiEntropyIntervalMs?: number;
+  /** Pause between scrub passes, ms; 0 = off. Default DEFAULTS.scrubIntervalMs. */
+  scrubIntervalMs?: number;
+  /** Scrub read rate, MB/s. Default DEFAULTS.scrubMBps. */
+  scrubMBps?: number;
 }
 
 export interface NodeServer {
   readonly server: Server;
   readonly store: FileStore;
-  /** Current latency settings; changing them applies to the next request. */
-  readonly latency: LatencySettings;
+  /** The node's faults (`/_dsm/faults`); a change applies at once, also to running responses. */
+  readonly faults: FaultChain;
   /** The bound port (useful with port 0). */
   port(): number;
   url(): string;
@@ -68,7 +86,13 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
   const clock = opts.clock ?? systemClock;
   const startedAt = clock.now();
   const store = await FileStore.open(opts.root, opts.log, clock);
-  const latency: LatencySettings = { latencyMs: opts.latencyMs, jitterMs: opts.jitterMs };
+  // `--latency-ms/--jitter-ms` are the node's first fault.
+  const initial: FaultSpec[] =
+    opts.latencyMs || opts.jitterMs
+      ? [{ type: 'latency', latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, toxicity: 1 }]
+      : [];
+  const faults = new FaultChain({ rng: opts.rng, clock, faults: initial });
+  faults.onChange((list) => opts.log.info(`faults: ${describeFaults(list, 'en')}`));
   const common: Headers = {
     'X-Served-By': opts.name,
     // Revalidate every time (cheap with ETags), so a replaced file is seen at once, without Ctrl+F5.
@@ -82,12 +106,18 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
     nodeName: opts.name,
     store,
     maxRanges: opts.maxRanges ?? DEFAULTS.maxRanges,
-    latencyMs: () => latency.latencyMs,
+    latencyMs: () => faults.current('latency')?.latencyMs ?? 0,
     uptimeS: () => (clock.now() - startedAt) / 1000,
     token: opts.token,
     maxUploadBytes: opts.maxUploadBytes ?? DEFAULTS.maxUploadMiB * 1024 * 1024,
     newVersion: () => newVersion(clock.wallMs(), opts.rng),
+    faults,
+    heal: {
+      peerSeen: (name: string) => heal?.peerSeen(name),
+      scrubSoon: (name: string) => heal?.scrubSoon(name) ?? false,
+    },
   };
+  let heal: SelfHeal | undefined;
 
   const server = createServer({
     maxHeaderSize: opts.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes,
@@ -103,22 +133,35 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = clock.now();
-    const delay = latencyDelayMs(latency, opts.rng);
-    // Only a delayed response needs to notice a client that leaves while it waits (an
-    // AbortController per request is measurable on the small-file workload).
-    const gone = delay > 0 ? new AbortController() : undefined;
-    if (gone) {
-      res.on('close', () => {
-        if (!res.writableFinished) gone.abort();
-      });
-      await sleep(delay, gone.signal);
-    }
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
+    // The fault API is never faulted: not before its answer (below), nor in its body.
+    const writeOpts = {
+      common,
+      headOnly: method === 'HEAD',
+      faults: isFaultsTarget(target) ? undefined : faults,
+    };
     let bytes = 0;
-    let aborted = gone?.signal.aborted ?? false;
+    let aborted = false;
     let status = 0;
-    if (!aborted) {
+    let delayMs = 0;
+    let fault: string | undefined;
+    let handled = false;
+    // No request fault, no cost (not even an AbortController).
+    if (faults.requestStages.length !== 0 && !isFaultsTarget(target)) {
+      const pre = await applyRequestFaults(faults, req, res, t0, opts.name, (r) =>
+        writeResponse(res, r, writeOpts),
+      );
+      delayMs = pre.delayMs;
+      fault = pre.fault;
+      if (pre.kind === 'handled') {
+        handled = true;
+        status = pre.status;
+        bytes = pre.bytes;
+        aborted = pre.aborted;
+      }
+    }
+    if (!handled) {
       let response: Awaited<ReturnType<typeof handleRequest>>;
       try {
         response = await handleRequest(
@@ -126,7 +169,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
           ctx,
         );
       } catch (err) {
-        if (gone?.signal.aborted || res.destroyed) {
+        if (res.destroyed) {
           // The client went away mid-upload; the store has already thrown the partial file away.
           response = errorResponse(
             new DsmError('DSM_BAD_HEADER', { header: 'body', detail: 'the client went away' }),
@@ -140,19 +183,21 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       // While shutting down, tell keep-alive clients not to come back, so the socket can close now
       // instead of at the end of the grace period.
       if (closing) response.headers.Connection = 'close';
-      const result = await writeResponse(res, response, { common, headOnly: method === 'HEAD' });
+      const result = await writeResponse(res, response, writeOpts);
       bytes = result.bytes;
       aborted = result.aborted;
     }
+    if (isRoutineSync(method, target, req.headers['x-dsm-node'], status)) return;
     opts.log.request({
       method,
       path: printable(target),
       status,
       range: req.headers.range,
       bytes,
-      latencyMs: delay,
+      latencyMs: delayMs,
       totalMs: Math.round(clock.now() - t0),
       aborted,
+      fault,
     });
   }
 
@@ -163,7 +208,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
   // `Expect: 100-continue`: decide from the headers whether the body is wanted at all (RFC 9110 §10.1.1).
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'PUT';
-    if (method === 'PUT' || method === 'DELETE') {
+    if ((method === 'PUT' || method === 'DELETE') && !isFaultsTarget(req.url ?? '/')) {
       try {
         checkWrite({ method, target: req.url ?? '/', headers: req.headers }, ctx);
       } catch (err) {
@@ -235,6 +280,20 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
 
   // Hash what was dropped in by hand while the node was off.
   void store.scan().catch(() => undefined);
+  // Catch up with the peers at once, then keep checking them and our own disk (self-heal.ts).
+  heal = startSelfHeal({
+    nodeName: opts.name,
+    store,
+    log: opts.log,
+    clock,
+    rng: opts.rng,
+    peers: opts.peers ?? [],
+    antiEntropyIntervalMs: opts.antiEntropyIntervalMs ?? DEFAULTS.antiEntropyIntervalMs,
+    scrubIntervalMs: opts.scrubIntervalMs ?? DEFAULTS.scrubIntervalMs,
+    scrubMBps: opts.scrubMBps ?? DEFAULTS.scrubMBps,
+    maxUploadBytes: ctx.maxUploadBytes,
+    token: opts.token,
+  });
 
   const port = () => (server.address() as AddressInfo).port;
   const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -242,11 +301,13 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
   return {
     server,
     store,
-    latency,
+    faults,
     port,
     url: () => `http://${urlHost}:${port()}`,
     close: () => {
       closing ??= (async () => {
+        // Stop pulling from peers first: a pull under way is aborted and its temp file removed.
+        const healing = heal?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const grace = setTimeout(
@@ -256,6 +317,10 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
         grace.unref();
         await closed;
         clearTimeout(grace);
+        // Faults stay during the grace period (a delayed or hung request is a running one); by now every
+        // connection is closed, and this drops the expiry timer.
+        faults.close();
+        await healing;
         await store.close();
       })();
       return closing;

@@ -6,12 +6,16 @@
  *   static servers lose most of their throughput to small chunks (`@fastify/static` reads 16 KiB at a
  *   time and reaches 0.10x nginx on large files; see shared/reference/serving-baseline.md).
  * - The file handle is always closed, whether the response ends, fails, or the client goes away.
+ * - Faults: with a body fault (bandwidth, reset) every body goes through `BodyStream`, which asks the
+ *   fault chain before each piece; streamed bodies always do, so that a fault set while they run
+ *   reaches them too. A body cut by `reset` ends the connection after the bytes it let through.
  */
 
-import { createReadStream, open as fsOpen, read as fsRead } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import type { BodyFaults } from '../faults/fault-chain.js';
 import { DEFAULTS } from '../shared/defaults.js';
+import { BodyStream, type Piece } from './body-stream.js';
 import { readAt } from './open-file-cache.js';
 import { type Body, discardBody, type Headers, type NodeResponse } from './response.js';
 
@@ -28,6 +32,8 @@ export interface WriteOptions {
   headOnly: boolean;
   readChunkBytes?: number;
   smallFileBytes?: number;
+  /** The node's faults; undefined (or none with a body hook) sends bodies untouched. */
+  faults?: BodyFaults;
 }
 
 export async function writeResponse(
@@ -46,16 +52,33 @@ export async function writeResponse(
   try {
     const bytes = await writeBody(res, r.body, opts);
     return { bytes, aborted: false };
-  } catch {
-    // The client went away, or the disk failed mid-body: the socket cannot carry a clean error now.
+  } catch (err) {
+    // The client went away, the disk failed mid-body, or a `reset` fault cut the body: the socket cannot
+    // carry a clean error now.
     if (!res.destroyed) res.destroy();
-    return { bytes: 0, aborted: true };
+    return { bytes: err instanceof BodyCut ? err.sentBytes : 0, aborted: true };
+  }
+}
+
+/** A body ended early by a `reset` fault. */
+class BodyCut extends Error {
+  constructor(readonly sentBytes: number) {
+    super('body cut by a reset fault');
   }
 }
 
 async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): Promise<number> {
   const small = opts.smallFileBytes ?? DEFAULTS.smallFileBytes;
   const chunk = opts.readChunkBytes ?? DEFAULTS.readChunkBytes;
+  const faults = opts.faults;
+  if (faults !== undefined && faults.bodyStages.length !== 0 && body.kind !== 'empty') {
+    // Paced or cut: every body, however small, goes piece by piece.
+    try {
+      return await streamPieces(res, piecesOf(body), chunk, faults);
+    } finally {
+      discardBody(body);
+    }
+  }
   switch (body.kind) {
     case 'empty':
       res.end();
@@ -77,51 +100,63 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
           res.end(buf);
           return length;
         }
-        await pipeline(fileStream(body.file.fd, body.start, body.end, chunk), res);
-        return length;
+        return await streamPieces(res, piecesOf(body), chunk, faults);
       } finally {
         body.release();
       }
     }
-    case 'multipart': {
-      let sent = 0;
+    case 'multipart':
       try {
-        for (const part of body.parts) {
-          await writeChunk(res, part.head);
-          sent += part.head.length;
-          await pipeline(fileStream(body.file.fd, part.range.start, part.range.end, chunk), res, {
-            end: false,
-          });
-          sent += part.range.end - part.range.start + 1;
-        }
+        return await streamPieces(res, piecesOf(body), chunk, faults);
       } finally {
         body.release();
       }
-      res.end(body.tail);
-      return sent + body.tail.length;
+  }
+}
+
+/** The body as pieces: bytes, or slices of the open file (positional reads on the shared descriptor). */
+function piecesOf(body: Body): Piece[] {
+  switch (body.kind) {
+    case 'empty':
+      return [];
+    case 'bytes':
+      return [body.data];
+    case 'file':
+      return [
+        body.file.data?.subarray(body.start, body.end + 1) ?? {
+          fd: body.file.fd,
+          start: body.start,
+          end: body.end,
+        },
+      ];
+    case 'multipart': {
+      const pieces: Piece[] = [];
+      for (const part of body.parts) {
+        pieces.push(part.head, { fd: body.file.fd, start: part.range.start, end: part.range.end });
+      }
+      pieces.push(body.tail);
+      return pieces;
     }
   }
 }
 
-/**
- * A stream of bytes start..end of a shared descriptor: positional reads, and the descriptor stays
- * open afterwards (it belongs to the open-file cache).
- */
-function fileStream(fd: number, start: number, end: number, highWaterMark: number) {
-  // `autoClose: false` alone is not enough: a destroyed ReadStream (client gone) still closes its fd
-  // (Node 20, lib/internal/fs/streams.js `close`), which would pull it from under other responses.
-  return createReadStream('', {
-    fd,
-    fs: KEEP_OPEN,
-    start,
-    end,
-    highWaterMark,
-    autoClose: false,
-    emitClose: false,
-  });
+async function streamPieces(
+  res: ServerResponse,
+  pieces: Piece[],
+  chunk: number,
+  faults: BodyFaults | undefined,
+): Promise<number> {
+  const source = new BodyStream(pieces, chunk, faults);
+  // After a cut the response ends short of its Content-Length; `res` lets go of the socket at the end,
+  // so keep it to close the connection once the bytes let through are out.
+  const socket = res.socket;
+  await pipeline(source, res);
+  if (source.cut) {
+    socket?.destroySoon();
+    throw new BodyCut(source.sentBytes);
+  }
+  return source.sentBytes;
 }
-
-const KEEP_OPEN = { open: fsOpen, read: fsRead, close: (_fd: number, cb: (err: null) => void) => cb(null) };
 
 async function readFully(fd: number, buf: Buffer, start: number): Promise<void> {
   let off = 0;
@@ -130,21 +165,4 @@ async function readFully(fd: number, buf: Buffer, start: number): Promise<void> 
     if (n === 0) throw new Error('file shrank while being read');
     off += n;
   }
-}
-
-function writeChunk(res: ServerResponse, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (res.destroyed) return reject(new Error('response closed'));
-    if (res.write(data)) return resolve();
-    const onDrain = () => {
-      res.off('close', onClose);
-      resolve();
-    };
-    const onClose = () => {
-      res.off('drain', onDrain);
-      reject(new Error('response closed'));
-    };
-    res.once('drain', onDrain);
-    res.once('close', onClose);
-  });
 }

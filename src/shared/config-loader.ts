@@ -18,6 +18,12 @@ export interface LoadedConfig {
   /** Token from the file, if any (see `token.ts` for the full lookup order). */
   token: string | undefined;
   supervisor: ClusterConfig['supervisor'];
+  /** Anti-entropy period, ms (0 = off). */
+  antiEntropyIntervalMs: number;
+  /** Pause between scrub passes, ms (0 = off). */
+  scrubIntervalMs: number;
+  /** Scrub read rate, MB/s. */
+  scrubMBps: number;
 }
 
 /** `nodes[1].port` from a zod issue path. */
@@ -52,6 +58,9 @@ export function validateClusterConfig(value: unknown, file: string): LoadedConfi
     nodes: cfg.nodes.map((n) => ({ ...n, root: resolve(dir, n.root) })),
     token: cfg.token,
     supervisor: cfg.supervisor,
+    antiEntropyIntervalMs: cfg.antiEntropyIntervalMs,
+    scrubIntervalMs: cfg.scrubIntervalMs,
+    scrubMBps: cfg.scrubMBps,
   };
 }
 

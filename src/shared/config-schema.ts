@@ -51,6 +51,25 @@ export const clusterConfigSchema = z
     token: z.string().min(16, 'must be at least 16 characters').optional(),
     /** The supervisor of `dsm cluster`. Default { host: 127.0.0.1, port: 8000 }. */
     supervisor: supervisorConfigSchema.default({ host: DEFAULTS.host, port: DEFAULTS.supervisorPort }),
+    /**
+     * How often each node compares its files with every other node's and pulls what it lacks, in ms.
+     * Default 3000; 0 turns anti-entropy off. A node also catches up at once when it starts.
+     */
+    antiEntropyIntervalMs: z
+      .number()
+      .int('must be a whole number')
+      .min(0)
+      .max(86_400_000)
+      .default(DEFAULTS.antiEntropyIntervalMs),
+    /** Pause between two scrub passes (every file re-read and re-hashed), in ms. Default 300000; 0 = off. */
+    scrubIntervalMs: z
+      .number()
+      .int('must be a whole number')
+      .min(0)
+      .max(604_800_000)
+      .default(DEFAULTS.scrubIntervalMs),
+    /** Read rate limit of the scrub, in MB/s (MiB). Default 50. */
+    scrubMBps: z.number().positive('must be above 0').max(100_000).default(DEFAULTS.scrubMBps),
   })
   .superRefine((cfg, ctx) => {
     const names = new Map<string, number>();

@@ -61,4 +61,23 @@ export const DEFAULTS = {
    * as too slow to matter (the wait is otherwise (samples + 1) × the candidate's median round trip).
    */
   pickSilenceFloorMs: 100,
+  /**
+   * Anti-entropy: each node compares its manifest with each peer's this often (a digest first, the
+   * details only when they differ) and pulls what it lacks. 0 turns it off. A node also runs a round at
+   * start and as soon as an unreachable peer answers again, so this period is not the catch-up time.
+   */
+  antiEntropyIntervalMs: 3_000,
+  /** Anti-entropy: an unreachable peer is tried again this often (at most the period above). */
+  antiEntropyRetryMs: 1_000,
+  /** Anti-entropy: a peer whose digest or manifest takes longer than this counts as unreachable. */
+  antiEntropyTimeoutMs: 5_000,
+  /** Anti-entropy: files pulled at the same time, over all peers. */
+  antiEntropyPulls: 2,
+  /**
+   * Scrub: a node re-reads and re-hashes every file it holds this long after its previous pass ended,
+   * and quarantines a copy whose bytes no longer match the manifest. 0 turns the periodic pass off.
+   */
+  scrubIntervalMs: 300_000,
+  /** Scrub: read rate limit, in MB/s (MiB, as the logs print them), so that streaming does not suffer. */
+  scrubMBps: 50,
 } as const;

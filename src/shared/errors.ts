@@ -113,6 +113,22 @@ export const ERRORS = {
     (p) => `Internal error: ${p.detail}`,
     (p) => `Erro interno: ${p.detail}`,
   ),
+  // Faults (`/_dsm/faults`, `dsm fault`)
+  DSM_BAD_FAULTS: spec(
+    400,
+    (p) => `Bad faults: ${p.detail}`,
+    (p) => `Falhas inválidas: ${p.detail}`,
+  ),
+  DSM_FAULT_UNAVAILABLE: spec(
+    503,
+    (p) => `${p.node} answers 503 on purpose: an injected "errors" fault (dsm fault ${p.node} --clear)`,
+    (p) => `${p.node} responde 503 de propósito: uma falha "errors" injetada (dsm fault ${p.node} --clear)`,
+  ),
+  DSM_FAULT_ERROR: spec(
+    500,
+    (p) => `${p.node} answers 500 on purpose: an injected "errors" fault (dsm fault ${p.node} --clear)`,
+    (p) => `${p.node} responde 500 de propósito: uma falha "errors" injetada (dsm fault ${p.node} --clear)`,
+  ),
   // Start-up and usage (exit code 2)
   DSM_USAGE: spec(
     400,

@@ -19,6 +19,8 @@ export interface RequestLog {
   totalMs: number;
   /** The client went away before the response ended. */
   aborted?: boolean;
+  /** The fault that decided this answer (`dsm fault`): hang, errors, down. */
+  fault?: string | undefined;
 }
 
 export interface Logger {
@@ -39,7 +41,8 @@ export interface LoggerOptions {
 export function formatRequestLine(name: string, r: RequestLog): string {
   const range = r.range ? ` ${r.range.replace(/\s+/g, '')}` : '';
   const aborted = r.aborted ? ' aborted' : '';
-  return `${name}  ${r.method} ${r.path} ${r.status}${range} ${formatBytes(r.bytes)}${aborted} (latency ${Math.round(
+  const fault = r.fault ? ` [fault: ${r.fault}]` : '';
+  return `${name}  ${r.method} ${r.path} ${r.status}${range} ${formatBytes(r.bytes)}${aborted}${fault} (latency ${Math.round(
     r.latencyMs,
   )} ms, total ${Math.round(r.totalMs)} ms)`;
 }
