@@ -7,6 +7,7 @@
  * | timeout, "took no data for 10 s"| timeout: took no data for 10 s               |
  * | unauthorized                    | token rejected: check DSM_TOKEN or .dsm/token|
  * | stale, message                  | a newer version is already there             |
+ * | error, "ECONNRESET"             | connection lost: did node3 stop? (ECONNRESET)|
  */
 import type { FailureReason } from '../replication/replicate-file.js';
 import { type Lang, tr } from '../shared/i18n.js';
@@ -45,6 +46,13 @@ export function failureWords(reason: FailureReason, node: string, detail: string
         'pt-BR': `corrompido no caminho (${detail})`,
       });
     default:
+      // The connection dropped mid-upload: most often the node process stopped or was killed.
+      if (/ECONNRESET|EPIPE|socket hang up/.test(detail)) {
+        return tr(lang, {
+          en: `connection lost: did ${node} stop? (${detail})`,
+          'pt-BR': `conexão perdida: o ${node} parou? (${detail})`,
+        });
+      }
       return detail;
   }
 }

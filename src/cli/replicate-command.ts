@@ -56,7 +56,7 @@ export function replicateCommand(ctx: CliContext, run: (p: Promise<number>) => v
 const RESULT_PT = { created: 'novo', replaced: 'substituído', unchanged: 'já estava igual' } as const;
 
 function speed(bytes: number, ms: number): string {
-  return ms > 0 ? `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s` : '-';
+  return ms > 0 && bytes > 0 ? `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s` : '-';
 }
 
 async function runReplicate(file: string, flags: ReplicateFlags, ctx: CliContext): Promise<number> {
