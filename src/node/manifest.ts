@@ -11,6 +11,7 @@
  * edited by hand gets a weak ETag until the background hasher has read it again. Tombstones make a
  * delete win over older copies, so a later sync cannot bring a deleted file back.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestEntry } from '../shared/manifest-digest.js';
@@ -183,7 +184,9 @@ export class Manifest {
       tombstones: Object.fromEntries(this.tombs),
       quarantined: Object.fromEntries(this.lost),
     };
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    // Unique per write: two stores on one root (tests, a restart overlapping a shutdown) must not
+    // rename each other's temp file away.
+    const tmp = `${this.file}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(tmp, JSON.stringify(data));
     await rename(tmp, this.file);
   }
