@@ -18,6 +18,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convergeBench } from './converge.js';
+import { gatewayBench } from './gateway.js';
 import { pickBench } from './pick.js';
 import { replicateBench } from './replicate.js';
 import { servingBench } from './serving.js';
@@ -32,7 +33,7 @@ import {
   runCleanups,
 } from './util.js';
 
-const modules: BenchModule[] = [servingBench, pickBench, replicateBench, convergeBench];
+const modules: BenchModule[] = [servingBench, pickBench, replicateBench, convergeBench, gatewayBench];
 
 const usage = `Usage: npm run bench -- [options]
 

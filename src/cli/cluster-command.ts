@@ -22,6 +22,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { nodeUrl } from '../client/node-url.js';
+import type { Gateway } from '../gateway/gateway-handler.js';
 import { loadClusterConfig } from '../shared/config-loader.js';
 import { DEFAULT_CLUSTER } from '../shared/config-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
@@ -29,7 +31,7 @@ import { DsmError } from '../shared/errors.js';
 import { type Lang, tr } from '../shared/i18n.js';
 import { type Clock, systemClock } from '../shared/random.js';
 import { resolveToken } from '../shared/token.js';
-import { startControlServer } from '../supervisor/control-server.js';
+import { sendError, startControlServer } from '../supervisor/control-server.js';
 import { colourFor, prefixLine } from '../supervisor/log-prefix.js';
 import type { NodeSnapshot, SpawnFn } from '../supervisor/node-process.js';
 import { DEFAULT_RESTART_POLICY, type RestartDecision } from '../supervisor/restart-policy.js';
@@ -37,6 +39,7 @@ import { Supervisor, type SupervisorEvent } from '../supervisor/supervisor.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { exitDescription } from './exit-description.js';
+import { makeGateway } from './gateway-command.js';
 import { mayOpenBrowser, openUrl } from './open-url.js';
 import { DEFAULT_CONFIG, portArg } from './options.js';
 import { DEMO_NAME, type SeedFn, seedDemo } from './seed-demo.js';
@@ -185,6 +188,8 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
   }
 
   const host = flags.host ?? cfg.supervisor.host;
+  // The gateway (`/stream/<name>`) starts once the nodes have their ports (a node on port 0 gets one then).
+  let gateway: Gateway | undefined;
   const control = await startControlServer({
     host,
     port: flags.port ?? cfg.supervisor.port,
@@ -192,6 +197,19 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
     cluster: supervisor,
     pid: process.pid,
     configFile: cfg.file,
+    routes: [
+      {
+        method: 'GET',
+        path: /^\/stream\//,
+        handle: (req, res) =>
+          gateway
+            ? gateway.handle(req, res)
+            : sendError(
+                res,
+                new DsmError('DSM_GATEWAY_ALL_DOWN', { name: req.url ?? '', asked: 'none yet' }),
+              ),
+      },
+    ],
   });
   // Not translated: the same words as the nodes' own line, which scripts and tests look for.
   say(`listening on ${control.url()} · control API · ${cfg.nodes.length} nodes from ${cfg.file}`);
@@ -207,10 +225,19 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
   const pageUrl = control.url().replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
 
   const started = await Promise.race([supervisor.startAll(), stopRequested.then(() => undefined)]);
+  if (started) {
+    const urls = new Map(started.map((n) => [n.name, n.url]));
+    gateway = makeGateway(
+      cfg.nodes.map((n) => ({ name: n.name, origin: urls.get(n.name) ?? nodeUrl(n) })),
+      { stallTimeoutMs: DEFAULTS.gatewayStallTimeoutMs, probeIntervalMs: DEFAULTS.gatewayProbeIntervalMs },
+      say,
+    );
+  }
   if (started && !stopping) {
     const up = started.filter((n): n is NodeSnapshot & { url: string } => n.state === 'up' && n.url !== null);
     if (up.length === 0) {
       warn(t('no node started: stopping', 'nenhum nó iniciou: parando'));
+      gateway?.close();
       await supervisor.shutdown();
       await control.close();
       return EXIT_FAILED;
@@ -260,6 +287,7 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
   }
 
   await stopRequested;
+  gateway?.close();
   await supervisor.shutdown();
   await control.close();
   say(t('stopped: every node has ended', 'parado: todos os nós terminaram'));
@@ -337,6 +365,13 @@ function nextSteps(
   const first = o.up[0]?.name ?? 'node1';
   const examples: Array<[string, string]> = [
     [`dsm pick demo.mp4${f}`, t('play from the fastest node', 'tocar do nó mais rápido')],
+    [
+      `curl -o out.mp4 ${o.url}/stream/demo.mp4`,
+      t(
+        'stream through the gateway (survives a node failing)',
+        'transmitir pelo gateway (sobrevive à falha de um nó)',
+      ),
+    ],
     [`dsm replicate <file>${f}`, t('copy a file to every node', 'copiar um arquivo para todos os nós')],
     [`dsm status${f}`, t('nodes and replicas', 'nós e réplicas')],
     [

@@ -7,6 +7,7 @@ import { makeContext } from './cli-context.js';
 import { clusterCommand } from './cluster-command.js';
 import { EXIT_USAGE, reportError } from './errors.js';
 import { faultCommand } from './fault-command.js';
+import { gatewayCommand } from './gateway-command.js';
 import { lsCommand } from './ls-command.js';
 import { nodeCommand } from './node-command.js';
 import { pickCommand } from './pick-command.js';
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     faultCommand,
     lsCommand,
     clusterCommand,
+    gatewayCommand,
     statusCommand,
     stopCommand,
     startCommand,

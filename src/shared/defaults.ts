@@ -80,4 +80,20 @@ export const DEFAULTS = {
   scrubIntervalMs: 300_000,
   /** Scrub: read rate limit, in MB/s (MiB, as the logs print them), so that streaming does not suffer. */
   scrubMBps: 50,
+  /** Gateway: a node that sends no body byte for this long mid-stream is replaced by another replica. */
+  gatewayStallTimeoutMs: 1_000,
+  /** Gateway: a node that sends no response headers for this long is skipped (the next one is tried). */
+  gatewayHeadersTimeoutMs: 2_000,
+  /** Gateway: active health probes (`GET /health`) of every node, this often. 0 turns them off. */
+  gatewayProbeIntervalMs: 1_000,
+  /** Gateway: which nodes hold which version of a file is remembered this long. */
+  gatewayVersionTtlMs: 1_000,
+  /** Gateway: failures in a row that eject a node (Envoy's consecutive_5xx is 5). */
+  gatewayConsecutiveFailures: 3,
+  /** Gateway: the first ejection lasts this long; each further one a multiple of it (Envoy: 30 s). */
+  gatewayBaseEjectionMs: 5_000,
+  /** Gateway: the longest ejection (Envoy: 300 s). */
+  gatewayMaxEjectionMs: 60_000,
+  /** Gateway: weight of the newest time to first byte in a node's moving average (EWMA), 0-1. */
+  gatewayEwmaAlpha: 0.3,
 } as const;

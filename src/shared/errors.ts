@@ -203,6 +203,18 @@ export const ERRORS = {
     (p) => `"${p.name}" was deleted (version ${p.version}, on ${p.node}): no node may serve it`,
     (p) => `"${p.name}" foi apagado (versão ${p.version}, em ${p.node}): nenhum nó pode servi-lo`,
   ),
+  // Gateway (`/stream/<name>`)
+  DSM_GATEWAY_ALL_DOWN: spec(
+    503,
+    (p) => `Cannot stream "${p.name}": no node answered (asked: ${p.asked}). Is the cluster running?`,
+    (p) =>
+      `Não foi possível transmitir "${p.name}": nenhum nó respondeu (consultados: ${p.asked}). O cluster está rodando?`,
+  ),
+  DSM_GATEWAY_UPSTREAM_FAILED: spec(
+    502,
+    (p) => `Cannot stream "${p.name}": every node that holds it failed (${p.failures})`,
+    (p) => `Não foi possível transmitir "${p.name}": todos os nós que o têm falharam (${p.failures})`,
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,120 @@
+/**
+ * `dsm gateway`: the streaming gateway on its own, in front of the nodes of nodes.json
+ * (`dsm cluster` mounts the same gateway on its supervisor's port).
+ *
+ *   dsm gateway                                 nodes of ./nodes.json, on the supervisor's address (8000)
+ *   dsm gateway --port 8080 --stall-timeout-ms 500
+ *   curl -o demo.mp4 http://localhost:8000/stream/demo.mp4
+ *
+ * Each request goes to the fastest healthy node that holds the newest version; a node that fails,
+ * before or during the body, is replaced by another replica (see gateway/stream-failover.ts). Every
+ * switch is logged: `stream demo.mp4: node1 failed at byte 8388608 (reset), continuing from node2`.
+ */
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { nodeUrl } from '../client/node-url.js';
+import { createGateway, type Gateway } from '../gateway/gateway-handler.js';
+import { startGatewayServer } from '../gateway/gateway-server.js';
+import type { Upstream } from '../gateway/stream-failover.js';
+import { loadClusterConfig } from '../shared/config-loader.js';
+import { DEFAULTS } from '../shared/defaults.js';
+import { tr } from '../shared/i18n.js';
+import { systemClock } from '../shared/random.js';
+import type { CliContext } from './cli-context.js';
+import { EXIT_OK } from './errors.js';
+import { DEFAULT_CONFIG, msArg, portArg } from './options.js';
+import { onShutdownSignal } from './signals.js';
+
+export interface GatewayTuning {
+  stallTimeoutMs: number;
+  probeIntervalMs: number;
+}
+
+/** The gateway over the given nodes, with the project's defaults. */
+export function makeGateway(
+  nodes: readonly Upstream[],
+  tuning: GatewayTuning,
+  log: (line: string) => void,
+): Gateway {
+  return createGateway({
+    nodes,
+    stallTimeoutMs: tuning.stallTimeoutMs,
+    headersTimeoutMs: DEFAULTS.gatewayHeadersTimeoutMs,
+    probeIntervalMs: tuning.probeIntervalMs,
+    probeTimeoutMs: DEFAULTS.probeTimeoutMs,
+    versionTtlMs: DEFAULTS.gatewayVersionTtlMs,
+    policy: {
+      alpha: DEFAULTS.gatewayEwmaAlpha,
+      consecutiveFailures: DEFAULTS.gatewayConsecutiveFailures,
+      baseEjectionMs: DEFAULTS.gatewayBaseEjectionMs,
+      maxEjectionMs: DEFAULTS.gatewayMaxEjectionMs,
+    },
+    clock: systemClock,
+    log,
+  });
+}
+
+interface GatewayFlags {
+  config: string;
+  port?: number;
+  host?: string;
+  stallTimeoutMs: number;
+  probeIntervalMs: number;
+}
+
+export function gatewayCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
+  const cmd = new Command('gateway')
+    .description('stream files from the best node, switching replicas mid-stream when a node fails')
+    .option('--config <file>', 'the cluster file', DEFAULT_CONFIG)
+    .option(
+      '--port <port>',
+      `port (default: the supervisor's in nodes.json, else ${DEFAULTS.supervisorPort})`,
+      portArg,
+    )
+    .option(
+      '--host <address>',
+      `address to bind (default: the supervisor's in nodes.json, else ${DEFAULTS.host})`,
+    )
+    .option(
+      '--stall-timeout-ms <ms>',
+      'a node silent this long mid-stream is replaced by another replica',
+      msArg,
+      DEFAULTS.gatewayStallTimeoutMs,
+    )
+    .option(
+      '--probe-interval-ms <ms>',
+      'active health probes, this often (0 = off)',
+      msArg,
+      DEFAULTS.gatewayProbeIntervalMs,
+    );
+  cmd.action((flags: GatewayFlags) => run(runGateway(flags, ctx)));
+  return cmd;
+}
+
+async function runGateway(flags: GatewayFlags, ctx: CliContext): Promise<number> {
+  const cfg = await loadClusterConfig(resolve(flags.config));
+  const say = (line: string) => ctx.stdout.write(`${line}\n`);
+  const gateway = makeGateway(
+    cfg.nodes.map((n) => ({ name: n.name, origin: nodeUrl(n) })),
+    { stallTimeoutMs: flags.stallTimeoutMs, probeIntervalMs: flags.probeIntervalMs },
+    say,
+  );
+  const server = await startGatewayServer({
+    host: flags.host ?? cfg.supervisor.host,
+    port: flags.port ?? cfg.supervisor.port,
+    gateway,
+  });
+  // Not translated: the same words as the nodes' own line, which scripts and tests look for.
+  say(`listening on ${server.url()} · gateway · ${cfg.nodes.length} nodes from ${cfg.file}`);
+  say(
+    tr(ctx.lang, {
+      en: `Try: curl -o out.mp4 ${server.url()}/stream/demo.mp4`,
+      'pt-BR': `Experimente: curl -o out.mp4 ${server.url()}/stream/demo.mp4`,
+    }),
+  );
+  await onShutdownSignal(ctx);
+  gateway.close();
+  await server.close();
+  say(tr(ctx.lang, { en: 'gateway stopped', 'pt-BR': 'gateway parado' }));
+  return EXIT_OK;
+}

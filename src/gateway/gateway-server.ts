@@ -1,0 +1,64 @@
+/**
+ * `dsm gateway` on its own: a node:http server whose only route is the gateway's `/stream/<name>`
+ * (in `dsm cluster` the gateway is mounted on the supervisor's server instead).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DsmError } from '../shared/errors.js';
+import { printable } from '../shared/format.js';
+import { GATEWAY_PREFIX, type Gateway } from './gateway-handler.js';
+
+export interface GatewayServer {
+  readonly server: Server;
+  url(): string;
+  close(): Promise<void>;
+}
+
+export async function startGatewayServer(o: {
+  host: string;
+  port: number;
+  gateway: Gateway;
+}): Promise<GatewayServer> {
+  const server = createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    let err: DsmError | undefined;
+    if (!path.startsWith(`${GATEWAY_PREFIX}/`))
+      err = new DsmError('DSM_NO_ROUTE', { method: printable(method), path: printable(path) });
+    else if (method !== 'GET' && method !== 'HEAD')
+      err = new DsmError('DSM_METHOD_NOT_ALLOWED', { method: printable(method), allowed: 'GET, HEAD' });
+    if (err) {
+      req.resume();
+      const body = Buffer.from(
+        JSON.stringify({ error: { code: err.code, message: err.message, params: err.params } }),
+      );
+      res.writeHead(err.status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': body.length,
+      });
+      res.end(body);
+      return;
+    }
+    o.gateway.handle(req, res).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new DsmError('DSM_PORT_IN_USE', { port: o.port, name: 'another gateway or cluster' })
+          : new DsmError('DSM_LISTEN_FAILED', { host: o.host, port: o.port, detail: e.message }),
+      ),
+    );
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  return {
+    server,
+    url: () => `http://${host}:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

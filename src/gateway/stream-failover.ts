@@ -1,0 +1,304 @@
+/**
+ * The gateway's engine: one client request served from a list of nodes, continuing on the next node
+ * when one fails, even after bytes have reached the client.
+ *
+ *   client ◀── res ◀── [stall timer per chunk] ◀── node A ✗ (reset or silent for stallTimeoutMs)
+ *                   ◀──────────────────────────── node B  GET Range: bytes=<next>-<end>
+ *                                                          If-Match: "sha256-…"  → 206 from <next>
+ *
+ * Before the response starts, a node that refuses, resets, answers 5xx or sends no headers within
+ * `headersTimeoutMs` is skipped and the next one is tried (nginx's `proxy_next_upstream`). Once the
+ * headers went to the client, a node that dies or stalls mid-body is replaced: the rest is asked from the
+ * next node with `If-Match` on the strong ETag the client already got, and the answer is used only if it
+ * is a 206 that starts at the next byte, so the client receives one byte-exact body. nginx and Envoy
+ * cannot do this once bytes have reached the client, and undici's retry resumes only on the same origin;
+ * we can, because our ETags are content hashes: the same ETag on another node means the same bytes.
+ *
+ * Back-pressure: when the client's socket buffer is full the upstream is paused and its stall timer
+ * stopped (a slow client is not a stalled node). A client that leaves aborts the upstream.
+ * Multipart range answers are not resumed (see resume-range.ts): the client's response is cut.
+ */
+import type { Agent, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { request } from 'node:http';
+import { classifyFailure } from '../client/classify-failure.js';
+import type { Clock } from '../shared/random.js';
+import { resumeRange, type StartedResponse } from './resume-range.js';
+
+export interface Upstream {
+  name: string;
+  /** `http://host:port` from the node's configuration, never from the request. */
+  origin: string;
+}
+
+export type UpstreamReport = { kind: 'success'; ttfbMs: number } | { kind: 'failure'; detail: string };
+
+export interface FailoverOptions {
+  method: 'GET' | 'HEAD';
+  /** A validated, percent-encoded path (`urlPathOf(name)`). */
+  path: string;
+  /** The file's name, for log lines. */
+  label: string;
+  /** The client's headers that are forwarded on the first request (Range, conditionals). */
+  headers: Record<string, string>;
+  /** Nodes in the order to try them. */
+  upstreams: readonly Upstream[];
+  stallTimeoutMs: number;
+  headersTimeoutMs: number;
+  agent: Agent;
+  clock: Clock;
+  res: ServerResponse;
+  /** Passive health: every attempt's outcome. */
+  report(node: string, r: UpstreamReport): void;
+  log(line: string): void;
+}
+
+export type FailoverOutcome =
+  | { kind: 'served'; node: string; switches: number }
+  | { kind: 'no-upstream'; failures: Array<{ node: string; detail: string }> }
+  | { kind: 'cut'; node: string; atByte: number; why: string }
+  | { kind: 'client-left' };
+
+const FORWARDED_RESPONSE_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-range',
+  'accept-ranges',
+  'etag',
+  'last-modified',
+  'x-dsm-version',
+];
+
+/** Request headers the gateway passes on to the first node. */
+export const FORWARDED_REQUEST_HEADERS = [
+  'range',
+  'if-range',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+];
+
+function header(h: IncomingHttpHeaders, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** Sends one request; resolves with the response head, rejects on error or when no head came in time. */
+function openUpstream(
+  up: Upstream,
+  o: FailoverOptions,
+  method: string,
+  headers: Record<string, string>,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${up.origin}${o.path}`, { method, headers, agent: o.agent });
+    const timer = setTimeout(() => {
+      const err = Object.assign(new Error('no response headers in time'), { code: 'ETIMEDOUT' });
+      req.destroy(err);
+    }, o.headersTimeoutMs);
+    req.once('response', (res) => {
+      clearTimeout(timer);
+      resolve(res);
+    });
+    // `on`, not `once`: a socket error after the head arrived must not go unhandled (it is the body's to report).
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end();
+  });
+}
+
+/** Bytes a response may hold in memory before the upstream is paused for a slow client. */
+const BUFFERED_BYTES = 1024 * 1024;
+
+type PumpResult = { kind: 'done' } | { kind: 'failed'; why: string } | { kind: 'client-left' };
+
+/** Copies an upstream body into the client's response until it ends, fails, stalls or the client leaves. */
+function pump(
+  upstream: IncomingMessage,
+  res: ServerResponse,
+  stallTimeoutMs: number,
+  onBytes: (n: number) => void,
+): Promise<PumpResult> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let finished = false;
+    const finish = (r: PumpResult) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      upstream.off('data', onData);
+      res.off('close', onClientClose);
+      if (r.kind !== 'done') upstream.destroy();
+      resolve(r);
+    };
+    // One timer, pushed back on every chunk (`refresh` is far cheaper than a new timer per chunk).
+    const arm = () => {
+      if (timer === undefined)
+        timer = setTimeout(() => finish({ kind: 'failed', why: 'stalled' }), stallTimeoutMs);
+      else timer.refresh();
+    };
+    const onData = (chunk: Buffer) => {
+      if (res.destroyed) {
+        finish({ kind: 'client-left' });
+        return;
+      }
+      onBytes(chunk.length);
+      // The response's own buffer is 16 KiB, less than one chunk: pausing whenever it is full would stop
+      // the node for every chunk. Up to BUFFERED_BYTES may wait in memory; beyond that, the client sets the pace.
+      if (res.write(chunk) || res.writableLength < BUFFERED_BYTES) {
+        arm();
+        return;
+      }
+      // The client is slow: wait for it, and do not blame the node meanwhile.
+      clearTimeout(timer);
+      timer = undefined;
+      upstream.pause();
+      res.once('drain', () => {
+        if (finished) return;
+        arm();
+        upstream.resume();
+      });
+    };
+    const onClientClose = () => finish({ kind: 'client-left' });
+    upstream.on('data', onData);
+    upstream.once('end', () =>
+      finish(upstream.complete ? { kind: 'done' } : { kind: 'failed', why: 'reset' }),
+    );
+    upstream.on('error', () => finish({ kind: 'failed', why: 'reset' }));
+    upstream.once('close', () => {
+      if (!upstream.complete) finish({ kind: 'failed', why: 'reset' });
+    });
+    res.once('close', onClientClose);
+    arm();
+  });
+}
+
+function startedOf(r: IncomingMessage): StartedResponse {
+  const length = header(r.headers, 'content-length');
+  return {
+    status: r.statusCode ?? 0,
+    contentLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
+    contentRange: header(r.headers, 'content-range'),
+    contentType: header(r.headers, 'content-type'),
+  };
+}
+
+export async function streamWithFailover(o: FailoverOptions): Promise<FailoverOutcome> {
+  const failures: Array<{ node: string; detail: string }> = [];
+  const queue = [...o.upstreams];
+  let first: { node: Upstream; res: IncomingMessage } | undefined;
+  while (first === undefined) {
+    const up = queue.shift();
+    if (up === undefined) return { kind: 'no-upstream', failures };
+    if (o.res.destroyed) return { kind: 'client-left' };
+    const t0 = o.clock.now();
+    try {
+      const r = await openUpstream(up, o, o.method, o.headers);
+      const status = r.statusCode ?? 0;
+      if (status >= 500 || status === 404) {
+        // 5xx: the node is unwell; 404: the version map was out of date. Either way another may serve.
+        r.resume();
+        const detail = `HTTP ${status}`;
+        if (status >= 500) o.report(up.name, { kind: 'failure', detail });
+        failures.push({ node: up.name, detail });
+        continue;
+      }
+      o.report(up.name, { kind: 'success', ttfbMs: o.clock.now() - t0 });
+      first = { node: up, res: r };
+    } catch (err) {
+      const detail = classifyFailure(err).kind;
+      o.report(up.name, { kind: 'failure', detail });
+      failures.push({ node: up.name, detail });
+    }
+  }
+
+  const { res } = o;
+  if (res.destroyed) {
+    first.res.destroy();
+    return { kind: 'client-left' };
+  }
+  const headers: Record<string, string> = { 'X-Served-By': first.node.name, 'Cache-Control': 'no-store' };
+  for (const h of FORWARDED_RESPONSE_HEADERS) {
+    const v = header(first.res.headers, h);
+    if (v !== undefined) headers[h] = v;
+  }
+  res.writeHead(first.res.statusCode ?? 502, headers);
+
+  const status = first.res.statusCode ?? 0;
+  const etag = header(first.res.headers, 'etag');
+  const resumable = o.method === 'GET' && (status === 200 || status === 206) && etag?.startsWith('"');
+  const started = startedOf(first.res);
+  let sent = 0;
+  let current = first;
+  let switches = 0;
+  for (;;) {
+    const r = await pump(current.res, res, o.stallTimeoutMs, (n) => {
+      sent += n;
+    });
+    if (r.kind === 'done') {
+      res.end();
+      return { kind: 'served', node: first.node.name, switches };
+    }
+    if (r.kind === 'client-left') return { kind: 'client-left' };
+    o.report(current.node.name, { kind: 'failure', detail: r.why });
+    const decision = resumable
+      ? resumeRange(started, sent)
+      : ({ kind: 'no-resume', why: 'not-a-file' } as const);
+    if (decision.kind === 'complete') {
+      res.end();
+      return { kind: 'served', node: first.node.name, switches };
+    }
+    if (decision.kind === 'no-resume') {
+      o.log(
+        `stream ${o.label}: ${current.node.name} failed at byte ${sent} (${r.why}), cannot resume a ${decision.why} response: cut`,
+      );
+      res.destroy();
+      return { kind: 'cut', node: current.node.name, atByte: sent, why: r.why };
+    }
+    const next = await openResume(queue, o, decision, etag as string);
+    if (next === undefined) {
+      o.log(
+        `stream ${o.label}: ${current.node.name} failed at byte ${sent} (${r.why}), no other node can continue: cut`,
+      );
+      res.destroy();
+      return { kind: 'cut', node: current.node.name, atByte: sent, why: r.why };
+    }
+    o.log(
+      `stream ${o.label}: ${current.node.name} failed at byte ${sent} (${r.why}), continuing from ${next.node.name}`,
+    );
+    current = next;
+    switches++;
+  }
+}
+
+/** The next node that answers the resumed range correctly: 206, same ETag, starting at the next byte. */
+async function openResume(
+  queue: Upstream[],
+  o: FailoverOptions,
+  want: { range: string; start: number; end: number },
+  etag: string,
+): Promise<{ node: Upstream; res: IncomingMessage } | undefined> {
+  for (;;) {
+    const up = queue.shift();
+    if (up === undefined || o.res.destroyed) return undefined;
+    const t0 = o.clock.now();
+    try {
+      const r = await openUpstream(up, o, 'GET', { Range: want.range, 'If-Match': etag });
+      const cr = header(r.headers, 'content-range') ?? '';
+      if (
+        r.statusCode === 206 &&
+        header(r.headers, 'etag') === etag &&
+        cr.startsWith(`bytes ${want.start}-${want.end}/`)
+      ) {
+        o.report(up.name, { kind: 'success', ttfbMs: o.clock.now() - t0 });
+        return { node: up, res: r };
+      }
+      r.resume();
+      if ((r.statusCode ?? 0) >= 500) o.report(up.name, { kind: 'failure', detail: `HTTP ${r.statusCode}` });
+    } catch (err) {
+      o.report(up.name, { kind: 'failure', detail: classifyFailure(err).kind });
+    }
+  }
+}
