@@ -161,7 +161,7 @@ export async function replicateFile(opts: ReplicateOptions): Promise<ReplicateRe
 
   await Promise.all(uploads.map((u) => u.ready));
   const hash = createHash('sha256');
-  const chunkBytes = opts.chunkBytes ?? DEFAULTS.readChunkBytes;
+  const chunkBytes = opts.chunkBytes ?? DEFAULTS.bulkReadChunkBytes;
   for await (const data of createReadStream(opts.file, { highWaterMark: chunkBytes })) {
     const chunk = data as Buffer;
     hash.update(chunk);

@@ -9,7 +9,7 @@ import { DEFAULTS } from './defaults.js';
 export async function sha256File(path: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: DEFAULTS.readChunkBytes })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: DEFAULTS.bulkReadChunkBytes })) {
     hash.update(chunk as Buffer);
     size += (chunk as Buffer).length;
   }

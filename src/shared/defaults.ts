@@ -25,8 +25,14 @@ export const DEFAULTS = {
   shutdownGraceMs: 3_000,
   /** A Range header with more ranges than this is ignored and the whole file is sent (Apache's MaxRanges is 200). */
   maxRanges: 32,
-  /** Bytes read from disk at a time when streaming a file body. Large chunks matter for throughput. */
-  readChunkBytes: 1024 * 1024,
+  /**
+   * Bytes read from disk at a time when serving a file body. Measured here (npm run bench, 50 clients
+   * streaming 1 GiB at once): 1 MiB peaks at 252 MB of RSS, 512 KiB at 177 MB, 256 KiB at 139 MB but
+   * with clearly less throughput on large files; 512 KiB keeps memory under 200 MB.
+   */
+  readChunkBytes: 512 * 1024,
+  /** Bytes read at a time when a file is hashed or replicated: one reader, so larger is cheaper. */
+  bulkReadChunkBytes: 1024 * 1024,
   /** How long a node reuses an open file's descriptor and stat (nginx's open_file_cache_valid). */
   openFileCacheValidMs: 1000,
   /** Open files kept at most. */
