@@ -173,7 +173,10 @@ export class Scrubber {
     const hash = createHash('sha256');
     const started = this.o.clock.now();
     let bytes = 0;
-    for await (const chunk of createReadStream(path, { highWaterMark: DEFAULTS.bulkReadChunkBytes, signal })) {
+    for await (const chunk of createReadStream(path, {
+      highWaterMark: DEFAULTS.bulkReadChunkBytes,
+      signal,
+    })) {
       hash.update(chunk as Buffer);
       bytes += (chunk as Buffer).length;
       const wait = paceDelayMs(bytes, this.o.clock.now() - started, bytesPerMs);
