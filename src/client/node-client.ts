@@ -48,11 +48,17 @@ export type FileStat =
 export interface NodeClient {
   /** `http://host:port`, no trailing slash. */
   readonly baseUrl: string;
-  health(signal?: AbortSignal): Promise<NodeHealth>;
+  /**
+   * `routine`: a periodic check (the gateway's active probe) that the node need not log, so that the
+   * class watching the cluster's terminal sees requests, not a line per node every second.
+   */
+  health(signal?: AbortSignal, opts?: { routine?: boolean }): Promise<NodeHealth>;
   stat(name: string, signal?: AbortSignal): Promise<FileStat>;
 }
 
 export const VERSION_HEADER = 'X-Dsm-Version';
+/** Marks a periodic health check; nodes do not log it (see node-server.ts). */
+export const ROUTINE_PROBE_HEADER = 'X-Dsm-Probe';
 
 /** One entry of `GET /_dsm/files`: a stored file, or the tombstone of a deleted one. */
 interface ListedFile {
@@ -84,8 +90,10 @@ export function createNodeClient(baseUrl: string, fetch: FetchLike): NodeClient 
 
   return {
     baseUrl: base,
-    async health(signal) {
-      const res = await fetch(`${base}/health`, { signal, headers: { Accept: 'application/json' } });
+    async health(signal, opts) {
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (opts?.routine) headers[ROUTINE_PROBE_HEADER] = '1';
+      const res = await fetch(`${base}/health`, { signal, headers });
       if (res.status !== 200) {
         await res.body?.cancel();
         throw new NodeHttpError(res.status, 'GET /health');

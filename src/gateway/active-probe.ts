@@ -19,7 +19,7 @@ export function startActiveProbe(o: ActiveProbeOptions): { stop(): void } {
     running = true;
     await Promise.all(
       o.clients.map(({ name, client }) =>
-        client.health(AbortSignal.timeout(o.timeoutMs)).then(
+        client.health(AbortSignal.timeout(o.timeoutMs), { routine: true }).then(
           () => o.onResult(name, true),
           () => o.onResult(name, false),
         ),

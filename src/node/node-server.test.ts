@@ -274,6 +274,16 @@ describe('conditional requests', () => {
 });
 
 describe('listings and health', () => {
+  it('does not log routine health probes (X-Dsm-Probe), but logs other health checks', async () => {
+    const before = requests.filter((r) => r.path === '/health').length;
+    await (await fetch(`${url}/health`, { headers: { 'X-Dsm-Probe': '1' } })).arrayBuffer();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(requests.filter((r) => r.path === '/health').length, before);
+    await (await fetch(`${url}/health`)).arrayBuffer();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(requests.filter((r) => r.path === '/health').length, before + 1);
+  });
+
   it('reports health as JSON', async () => {
     const res = await fetch(`${url}/health`);
     const body = (await res.json()) as Record<string, unknown>;

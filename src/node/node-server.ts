@@ -188,6 +188,14 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       aborted = result.aborted;
     }
     if (isRoutineSync(method, target, req.headers['x-dsm-node'], status)) return;
+    // The gateway's once-a-second health probes (X-Dsm-Probe, see client/node-client.ts) are not logged.
+    if (
+      method === 'GET' &&
+      target === '/health' &&
+      status === 200 &&
+      req.headers['x-dsm-probe'] !== undefined
+    )
+      return;
     opts.log.request({
       method,
       path: printable(target),
