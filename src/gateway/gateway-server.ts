@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
+import { listen } from '../shared/listen.js';
 import { GATEWAY_PREFIX, type Gateway } from './gateway-handler.js';
 
 export interface GatewayServer {
@@ -41,16 +42,7 @@ export async function startGatewayServer(o: {
     }
     o.gateway.handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new DsmError('DSM_PORT_IN_USE', { port: o.port, name: 'another gateway or cluster' })
-          : new DsmError('DSM_LISTEN_FAILED', { host: o.host, port: o.port, detail: e.message }),
-      ),
-    );
-    server.listen(o.port, o.host, () => resolve());
-  });
+  await listen(server, o.host, o.port, 'another gateway or cluster');
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   return {
     server,

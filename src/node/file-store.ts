@@ -41,7 +41,7 @@ import { type Clock, systemClock } from '../shared/random.js';
 import { versionFromMtime } from '../shared/version.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { type FileEntry, Manifest } from './manifest.js';
-import { type OpenFile, OpenFileCache } from './open-file-cache.js';
+import { isNotFound, type OpenFile, OpenFileCache } from './open-file-cache.js';
 
 /** The node's hidden internal folder inside its root (manifest, temp files). */
 export const INTERNAL_DIR = '.dsm';
@@ -93,11 +93,6 @@ export type PutResult =
 
 function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException)?.code;
-}
-
-function isNotFound(err: unknown): boolean {
-  const code = errno(err);
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG';
 }
 
 export class FileStore {

@@ -19,7 +19,7 @@ import { contentType as mimeContentType } from 'mime-types';
 import type { FaultChain } from '../faults/fault-chain.js';
 import { DsmError } from '../shared/errors.js';
 import { strongEtag, weakEtag } from '../shared/etag.js';
-import { quoted } from '../shared/format.js';
+import { headerValue, quoted } from '../shared/format.js';
 import { evaluatePreconditions, rangeApplies, type Validators } from '../shared/preconditions.js';
 import { contentRange, parseRange } from '../shared/range.js';
 import { parseTargetPath } from '../shared/safe-path.js';
@@ -27,7 +27,7 @@ import { handleFaults, isFaultsTarget } from './fault-routes.js';
 import type { FileStore } from './file-store.js';
 import { indexPage } from './index-page.js';
 import { multipartLayout, newBoundary } from './multipart.js';
-import { discardBody, errorResponse, type Headers, jsonResponse, type NodeResponse } from './response.js';
+import { errorResponse, type Headers, jsonResponse, type NodeResponse } from './response.js';
 import { handleSyncPost, handleSyncRead, isScrubTarget } from './sync-routes.js';
 import { handleWrite } from './write-routes.js';
 
@@ -76,11 +76,6 @@ function contentTypeOf(name: string): string {
     if (typeByExtension.size < 1000) typeByExtension.set(ext, type);
   }
   return type;
-}
-
-/** One header value (Node gives arrays for unknown headers sent twice). */
-function single(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v.join(', ') : v;
 }
 
 /** Last-Modified of an open file, formatted once per open-file cache entry. */
@@ -201,7 +196,7 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
 
   const rangeHeader = h.range;
   const decision =
-    rangeHeader !== undefined && rangeApplies(single(h['if-range']), validators)
+    rangeHeader !== undefined && rangeApplies(headerValue(h['if-range']), validators)
       ? parseRange(rangeHeader, size, ctx.maxRanges)
       : ({ kind: 'none' } as const);
 
@@ -246,5 +241,3 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
     body: { kind: 'file', file, start: 0, end: size - 1, release },
   };
 }
-
-export { discardBody };

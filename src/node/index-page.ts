@@ -1,21 +1,9 @@
 /**
  * The HTML index at `/`: every file with a link, its size and a short hash. Pure.
  */
-import { formatBytes } from '../shared/format.js';
+import { escapeHtml, formatBytes } from '../shared/format.js';
 import { urlPathOf } from '../shared/safe-path.js';
 import type { FileInfo } from './file-store.js';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 export function indexPage(nodeName: string, files: FileInfo[]): string {
   const rows = files

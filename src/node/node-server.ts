@@ -20,6 +20,7 @@ import type { FaultSpec } from '../faults/fault-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError, isDsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
+import { listen } from '../shared/listen.js';
 import type { Logger } from '../shared/logger.js';
 import { type Clock, type Rng, systemClock } from '../shared/random.js';
 import { newVersion } from '../shared/version.js';
@@ -250,38 +251,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
     );
   });
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE')
-        reject(new DsmError('DSM_PORT_IN_USE', { port: opts.port, name: opts.name }));
-      else if (err.code === 'EACCES')
-        reject(
-          new DsmError('DSM_LISTEN_FAILED', {
-            host: opts.host,
-            port: opts.port,
-            detail: 'permission denied (ports below 1024 need administrator rights; use 1024 or above)',
-          }),
-        );
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
-        reject(
-          new DsmError('DSM_LISTEN_FAILED', {
-            host: opts.host,
-            port: opts.port,
-            detail: 'no such address on this machine (use 127.0.0.1, or 0.0.0.0 for every interface)',
-          }),
-        );
-      else
-        reject(new DsmError('DSM_LISTEN_FAILED', { host: opts.host, port: opts.port, detail: err.message }));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(opts.port, opts.host);
-  }).catch(async (err) => {
+  await listen(server, opts.host, opts.port, opts.name).catch(async (err) => {
     await store.close();
     throw err;
   });

@@ -36,6 +36,17 @@ export function readAt(
   });
 }
 
+/** Reads until `buf` is full or the file ends; returns the bytes read. */
+export async function readFully(fd: number, buf: Buffer, position: number): Promise<number> {
+  let off = 0;
+  while (off < buf.length) {
+    const n = await readAt(fd, buf, off, buf.length - off, position + off);
+    if (n === 0) break;
+    off += n;
+  }
+  return off;
+}
+
 export interface OpenFile {
   readonly name: string;
   readonly fd: number;
@@ -60,7 +71,8 @@ export interface OpenFileCacheOptions {
   isServable: (real: string) => boolean;
 }
 
-function isNotFound(err: unknown): boolean {
+/** A path that is not there (or not a file path at all): answered like a missing file. */
+export function isNotFound(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code;
   return (
     code === 'ENOENT' ||
@@ -136,12 +148,7 @@ export class OpenFileCache {
     };
     if (stats.size <= this.opts.smallFileBytes) {
       const buf = Buffer.allocUnsafe(stats.size);
-      let off = 0;
-      while (off < buf.length) {
-        const n = await readAt(fd, buf, off, buf.length - off, off);
-        if (n === 0) break;
-        off += n;
-      }
+      const off = await readFully(fd, buf, 0);
       entry.data = off === buf.length ? buf : buf.subarray(0, off);
     }
     const old = this.entries.get(name);

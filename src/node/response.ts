@@ -29,21 +29,6 @@ export interface NodeResponse {
   body: Body;
 }
 
-export function bodyLength(body: Body): number {
-  switch (body.kind) {
-    case 'empty':
-      return 0;
-    case 'bytes':
-      return body.data.length;
-    case 'file':
-      return body.end - body.start + 1;
-    case 'multipart':
-      return (
-        body.parts.reduce((n, p) => n + p.head.length + p.range.end - p.range.start + 1, 0) + body.tail.length
-      );
-  }
-}
-
 /** Lets go of the file behind a body that will not be sent (HEAD, errors). */
 export function discardBody(body: Body): void {
   if (body.kind === 'file' || body.kind === 'multipart') body.release();

@@ -10,14 +10,12 @@
  * The two reads need no token: they tell no more than `GET /_dsm/files` already does. A request that
  * says which node sends it (`X-Dsm-Node`) tells anti-entropy that this peer is reachable again.
  */
+
 import { DsmError } from '../shared/errors.js';
+import { headerValue } from '../shared/format.js';
 import { bearerMatches } from '../shared/token.js';
 import type { HandlerContext, NodeRequest } from './handler.js';
 import { errorResponse, jsonResponse, type NodeResponse } from './response.js';
-
-function single(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
 
 /**
  * A peer's routine digest question, answered 200: not worth a log line (each node asks each peer every
@@ -34,7 +32,7 @@ export function handleSyncRead(
   ctx: HandlerContext,
 ): NodeResponse | undefined {
   if (name !== '_dsm/manifest' && name !== '_dsm/manifest/digest') return undefined;
-  const from = single(req.headers['x-dsm-node']);
+  const from = headerValue(req.headers['x-dsm-node']);
   if (from) ctx.heal?.peerSeen(from);
   const digest = ctx.store.manifestDigest();
   if (name === '_dsm/manifest/digest') return jsonResponse(200, { node: ctx.nodeName, digest });
@@ -54,7 +52,7 @@ export function isScrubTarget(segments: readonly string[]): boolean {
 /** `POST /_dsm/scrub/<name>` (see `isScrubTarget`); `segments` are the decoded path segments. */
 export function handleSyncPost(segments: string[], req: NodeRequest, ctx: HandlerContext): NodeResponse {
   if (ctx.token === undefined) return errorResponse(new DsmError('DSM_READ_ONLY', { node: ctx.nodeName }));
-  if (!bearerMatches(single(req.headers.authorization), ctx.token)) {
+  if (!bearerMatches(headerValue(req.headers.authorization), ctx.token)) {
     return errorResponse(new DsmError('DSM_UNAUTHORIZED'), { 'WWW-Authenticate': 'Bearer realm="dsm"' });
   }
   const name = segments.slice(2).join('/');

@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import type { BodyFaults } from '../faults/fault-chain.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { BodyStream, type Piece } from './body-stream.js';
-import { readAt } from './open-file-cache.js';
+import { readFully } from './open-file-cache.js';
 import { type Body, discardBody, type Headers, type NodeResponse } from './response.js';
 
 export interface WriteResult {
@@ -96,7 +96,8 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
         }
         if (length <= small) {
           const buf = Buffer.allocUnsafe(length);
-          await readFully(body.file.fd, buf, body.start);
+          if ((await readFully(body.file.fd, buf, body.start)) < length)
+            throw new Error('file shrank while being read');
           res.end(buf);
           return length;
         }
@@ -156,13 +157,4 @@ async function streamPieces(
     throw new BodyCut(source.sentBytes);
   }
   return source.sentBytes;
-}
-
-async function readFully(fd: number, buf: Buffer, start: number): Promise<void> {
-  let off = 0;
-  while (off < buf.length) {
-    const n = await readAt(fd, buf, off, buf.length - off, start + off);
-    if (n === 0) throw new Error('file shrank while being read');
-    off += n;
-  }
 }

@@ -13,16 +13,12 @@
 import { parseReprDigest, reprDigest } from '../shared/checksum.js';
 import { DsmError, isDsmError } from '../shared/errors.js';
 import { strongEtag } from '../shared/etag.js';
-import { formatBytes, quoted } from '../shared/format.js';
+import { formatBytes, headerValue, quoted } from '../shared/format.js';
 import { storableName, urlPathOf } from '../shared/safe-path.js';
 import { bearerMatches } from '../shared/token.js';
 import { parseVersion } from '../shared/version.js';
 import type { HandlerContext, NodeRequest } from './handler.js';
 import { errorResponse, type Headers, jsonResponse, type NodeResponse } from './response.js';
-
-function single(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v.join(', ') : v;
-}
 
 /** A rejected write closes the connection, so the rest of a large body is not read for nothing. */
 const CLOSE = { Connection: 'close' };
@@ -61,12 +57,13 @@ export function checkWrite(
   ctx: HandlerContext,
 ): CheckedWrite {
   if (ctx.token === undefined) throw new DsmError('DSM_READ_ONLY', { node: ctx.nodeName });
-  if (!bearerMatches(single(req.headers.authorization), ctx.token)) throw new DsmError('DSM_UNAUTHORIZED');
+  if (!bearerMatches(headerValue(req.headers.authorization), ctx.token))
+    throw new DsmError('DSM_UNAUTHORIZED');
   const target = storableName(req.target);
   if (target.kind === 'bad')
     throw new DsmError('DSM_BAD_NAME', { name: quoted(req.target), reason: target.reason });
   const { name } = target;
-  const versionHeader = single(req.headers['x-dsm-version']);
+  const versionHeader = headerValue(req.headers['x-dsm-version']);
   const version = versionHeader === undefined ? ctx.newVersion() : parseVersion(versionHeader);
   if (version === undefined) {
     throw new DsmError('DSM_BAD_HEADER', {
@@ -80,12 +77,12 @@ export function checkWrite(
   }
   if (held > version) throw new DsmError('DSM_STALE_VERSION', { name, version, held, node: ctx.nodeName });
   const expectedLength =
-    parseLength(single(req.headers['content-length']), 'Content-Length') ??
-    parseLength(single(req.headers['upload-length']), 'Upload-Length');
+    parseLength(headerValue(req.headers['content-length']), 'Content-Length') ??
+    parseLength(headerValue(req.headers['upload-length']), 'Upload-Length');
   if (req.method === 'PUT' && expectedLength !== undefined && expectedLength > ctx.maxUploadBytes) {
     throw new DsmError('DSM_TOO_LARGE', { name, limit: formatBytes(ctx.maxUploadBytes) });
   }
-  const headerDigest = parseDigestValue(single(req.headers['repr-digest']));
+  const headerDigest = parseDigestValue(headerValue(req.headers['repr-digest']));
   return { name, version, expectedLength, headerDigest };
 }
 

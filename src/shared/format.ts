@@ -42,3 +42,29 @@ export function printable(s: string, max = 300): string {
 export function quoted(value: string, max = 200): string {
   return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
 }
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** | input | output | · | `a<b & "c"` | `a&lt;b &amp; &quot;c&quot;` | */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/**
+ * One value of a request header: Node gives an array for an unknown header sent twice.
+ *
+ * | input            | output   |
+ * |------------------|----------|
+ * | `'a'`            | `'a'`    |
+ * | `['a', 'b']`     | `'a, b'` |
+ * | `undefined`      | undefined |
+ */
+export function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
+}

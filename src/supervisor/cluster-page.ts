@@ -2,20 +2,8 @@
  * The supervisor's `/` page until the dashboard exists: the nodes, their state and links to them.
  * Reloads itself every 2 s, so that a stopped or crashed node shows up without a click.
  */
+import { escapeHtml } from '../shared/format.js';
 import type { ClusterStatus } from './control-server.js';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** | input | output | · | `a<b & "c"` | `a&lt;b &amp; &quot;c&quot;` | */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 export function clusterPage(status: ClusterStatus): string {
   const rows = status.nodes

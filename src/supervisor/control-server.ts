@@ -20,6 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { DsmError, ERRORS, type ErrorCode, isDsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
+import { listen } from '../shared/listen.js';
 import { bearerMatches } from '../shared/token.js';
 import { clusterPage } from './cluster-page.js';
 import type { ActionResult, NodeStatus } from './supervisor.js';
@@ -143,22 +144,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE')
-        reject(new DsmError('DSM_PORT_IN_USE', { port: opts.port, name: 'another dsm cluster' }));
-      else
-        reject(new DsmError('DSM_LISTEN_FAILED', { host: opts.host, port: opts.port, detail: err.message }));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(opts.port, opts.host);
-  });
+  await listen(server, opts.host, opts.port, 'another dsm cluster');
 
   let closing: Promise<void> | undefined;
   return {
