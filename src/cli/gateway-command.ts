@@ -13,7 +13,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { nodeUrl } from '../client/node-url.js';
-import { createGateway, type Gateway } from '../gateway/gateway-handler.js';
+import { createGateway, type Gateway, type StreamEvent } from '../gateway/gateway-handler.js';
 import { startGatewayServer } from '../gateway/gateway-server.js';
 import type { Upstream } from '../gateway/stream-failover.js';
 import { loadClusterConfig } from '../shared/config-loader.js';
@@ -35,8 +35,10 @@ export function makeGateway(
   nodes: readonly Upstream[],
   tuning: GatewayTuning,
   log: (line: string) => void,
+  onStream?: (e: StreamEvent) => void,
 ): Gateway {
   return createGateway({
+    onStream,
     nodes,
     stallTimeoutMs: tuning.stallTimeoutMs,
     headersTimeoutMs: DEFAULTS.gatewayHeadersTimeoutMs,

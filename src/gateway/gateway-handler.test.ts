@@ -8,7 +8,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../shared/random.js';
-import { createGateway, type Gateway } from './gateway-handler.js';
+import { clientIdOf, createGateway, type Gateway, type StreamEvent } from './gateway-handler.js';
 import { type GatewayServer, startGatewayServer } from './gateway-server.js';
 
 const FILE = randomBytes(3 * 1024 * 1024 + 123);
@@ -113,6 +113,7 @@ describe('gateway /stream/<name>', () => {
   let gateway: Gateway;
   let server: GatewayServer;
   const logs: string[] = [];
+  const streams: StreamEvent[] = [];
 
   before(async () => {
     nodes = [await fakeNode('a'), await fakeNode('b'), await fakeNode('c')];
@@ -126,6 +127,7 @@ describe('gateway /stream/<name>', () => {
       policy: { alpha: 0.3, consecutiveFailures: 3, baseEjectionMs: 5000, maxEjectionMs: 60000 },
       clock: systemClock,
       log: (l) => logs.push(l),
+      onStream: (e) => streams.push(e),
     });
     server = await startGatewayServer({ host: '127.0.0.1', port: 0, gateway });
   });
@@ -148,7 +150,8 @@ describe('gateway /stream/<name>', () => {
   it('continues from another node when the serving one resets mid-body', async () => {
     nextFault = { kind: 'cut', atByte: 1024 * 1024 };
     logs.length = 0;
-    const r = await get(`${server.url()}/stream/demo.bin`);
+    streams.length = 0;
+    const r = await get(`${server.url()}/stream/demo.bin?client=player-1`);
     assert.equal(r.error, undefined);
     assert.equal(r.status, 200);
     assert.equal(r.body.length, FILE.length);
@@ -158,6 +161,13 @@ describe('gateway /stream/<name>', () => {
       logs.join('\n'),
       new RegExp(`stream demo.bin: ${first} failed at byte \\d+ \\(reset\\), continuing from`),
     );
+    // The overlay's events: who started, then who took over at which byte, for this client.
+    assert.equal(streams.length, 2);
+    assert.deepEqual(streams[0], { node: first, atByte: 0, name: 'demo.bin', client: 'player-1' });
+    assert.equal(streams[1]?.from?.node, first);
+    assert.equal(streams[1]?.from?.why, 'reset');
+    assert.notEqual(streams[1]?.node, first);
+    assert.ok((streams[1]?.atByte ?? 0) >= 1024 * 1024 - 64 * 1024);
   });
 
   it('continues from another node when the serving one stalls mid-body', async () => {
@@ -223,4 +233,17 @@ describe('gateway /stream/<name>', () => {
     const reserved = await get(`${server.url()}/stream/health`);
     assert.equal(reserved.status, 404);
   });
+});
+
+describe('clientIdOf', () => {
+  const cases: Array<[string, string | null]> = [
+    ['/stream/a.mp4?client=p-1', 'p-1'],
+    ['/stream/a.mp4', null],
+    ['/stream/a.mp4?client=a%20b', null],
+    ['/stream/a.mp4?x=1&client=abc_2', 'abc_2'],
+    [`/stream/a.mp4?client=${'x'.repeat(65)}`, null],
+  ];
+  for (const [target, want] of cases) {
+    it(`${target.slice(0, 40)} → ${want}`, () => assert.equal(clientIdOf(target), want));
+  }
 });

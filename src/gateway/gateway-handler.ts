@@ -27,7 +27,12 @@ import { nameOf, parseTargetPath, urlPathOf } from '../shared/safe-path.js';
 import { startActiveProbe } from './active-probe.js';
 import { chooseUpstreams } from './choose-upstream.js';
 import { NEW_NODE, type NodeStats, type OutlierPolicy, type StatsEvent, updateStats } from './node-stats.js';
-import { FORWARDED_REQUEST_HEADERS, streamWithFailover, type Upstream } from './stream-failover.js';
+import {
+  FORWARDED_REQUEST_HEADERS,
+  type ServingEvent,
+  streamWithFailover,
+  type Upstream,
+} from './stream-failover.js';
 import { createVersionMap } from './version-map.js';
 
 export const GATEWAY_PREFIX = '/stream';
@@ -42,6 +47,34 @@ export interface GatewayOptions {
   policy: OutlierPolicy;
   clock: Clock;
   log(line: string): void;
+  /** Every start and switch of a GET stream (the dashboard's "served by" overlay). */
+  onStream?(e: StreamEvent): void;
+}
+
+/**
+ * One start or switch of a stream. `client` is the request's `?client=<id>` (letters, digits, `-` and
+ * `_`, at most 64), by which a player finds its own stream among everyone's; null without one.
+ */
+export interface StreamEvent extends ServingEvent {
+  name: string;
+  client: string | null;
+}
+
+/**
+ * The `client` query parameter, if it is a plain id.
+ *
+ * | target                          | client    |
+ * |---------------------------------|-----------|
+ * | /stream/a.mp4?client=p-1        | 'p-1'     |
+ * | /stream/a.mp4                   | null      |
+ * | /stream/a.mp4?client=a%20b      | null      |
+ * | /stream/a.mp4?x=1&client=abc_2  | 'abc_2'   |
+ */
+export function clientIdOf(target: string): string | null {
+  const q = target.indexOf('?');
+  if (q < 0) return null;
+  const id = new URLSearchParams(target.slice(q + 1)).get('client');
+  return id !== null && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : null;
 }
 
 export interface Gateway {
@@ -150,6 +183,10 @@ export function createGateway(o: GatewayOptions): Gateway {
             : { kind: 'failure', nowMs: o.clock.now() },
         ),
       log: o.log,
+      onServing:
+        o.onStream && method === 'GET'
+          ? (e) => o.onStream?.({ ...e, name, client: clientIdOf(raw) })
+          : undefined,
     });
     if (outcome.kind === 'no-upstream') {
       versions.forget(name);

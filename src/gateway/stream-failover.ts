@@ -50,6 +50,18 @@ export interface FailoverOptions {
   /** Passive health: every attempt's outcome. */
   report(node: string, r: UpstreamReport): void;
   log(line: string): void;
+  /**
+   * Which node is writing to the client now: called when the response starts (`from` undefined) and at
+   * every switch. `atByte` counts body bytes already sent to the client. For the dashboard's overlay.
+   */
+  onServing?(e: ServingEvent): void;
+}
+
+export interface ServingEvent {
+  node: string;
+  atByte: number;
+  /** The node that failed, and how; undefined for the first one. */
+  from?: { node: string; why: string };
 }
 
 export type FailoverOutcome =
@@ -225,6 +237,7 @@ export async function streamWithFailover(o: FailoverOptions): Promise<FailoverOu
     if (v !== undefined) headers[h] = v;
   }
   res.writeHead(first.res.statusCode ?? 502, headers);
+  o.onServing?.({ node: first.node.name, atByte: 0 });
 
   const status = first.res.statusCode ?? 0;
   const etag = header(first.res.headers, 'etag');
@@ -268,6 +281,7 @@ export async function streamWithFailover(o: FailoverOptions): Promise<FailoverOu
     o.log(
       `stream ${o.label}: ${current.node.name} failed at byte ${sent} (${r.why}), continuing from ${next.node.name}`,
     );
+    o.onServing?.({ node: next.node.name, atByte: sent, from: { node: current.node.name, why: r.why } });
     current = next;
     switches++;
   }
