@@ -22,14 +22,21 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { createHttpFetch } from '../client/http-fetch.js';
 import { nodeUrl } from '../client/node-url.js';
+import { createClusterActions } from '../dashboard/cluster-actions.js';
+import { isLoopbackAddress } from '../dashboard/dashboard-access.js';
+import { DashboardHub } from '../dashboard/dashboard-hub.js';
+import { loadIndex } from '../dashboard/dashboard-page.js';
+import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
+import { createNodeProbe } from '../dashboard/node-probe.js';
 import type { Gateway } from '../gateway/gateway-handler.js';
 import { loadClusterConfig } from '../shared/config-loader.js';
 import { DEFAULT_CLUSTER } from '../shared/config-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
 import { type Lang, tr } from '../shared/i18n.js';
-import { type Clock, systemClock } from '../shared/random.js';
+import { type Clock, type Rng, seededRng, systemClock } from '../shared/random.js';
 import { resolveToken } from '../shared/token.js';
 import { sendError, startControlServer } from '../supervisor/control-server.js';
 import { colourFor, prefixLine } from '../supervisor/log-prefix.js';
@@ -61,11 +68,17 @@ export interface ClusterDeps {
   platform: NodeJS.Platform;
   seed: SeedFn;
   openBrowser: (url: string) => Promise<{ ok: true } | { ok: false; detail: string }>;
+  /** For upload versions (`newVersion`). */
+  rng: Rng;
+  /** Where the built dashboard is (Vite's output). */
+  dashboardDir: string;
 }
 
 /** `bin/dsm.js`, from dist/cli/ (or src/cli/ under tsx): the children run the same `dsm`. */
 const DSM_BIN = fileURLToPath(new URL('../../bin/dsm.js', import.meta.url));
 const SAMPLE = fileURLToPath(new URL('../../samples/demo.mp4', import.meta.url));
+/** Vite's output, from dist/cli/ (or src/cli/ under tsx: the dashboard is always served built). */
+const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard', import.meta.url));
 /** The supervisor's own label in the log, beside the nodes' names. */
 const LABEL = 'cluster';
 
@@ -77,6 +90,8 @@ export function defaultClusterDeps(ctx: CliContext): ClusterDeps {
     platform: process.platform,
     seed: seedDemo({ fetch, lang: ctx.lang, samplePath: SAMPLE, timeoutMs: DEFAULTS.probeTimeoutMs * 2 }),
     openBrowser: (url) => openUrl(url),
+    rng: seededRng(Date.now() ^ process.pid),
+    dashboardDir: DASHBOARD_DIR,
   };
 }
 
@@ -164,7 +179,27 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
     onEvent: (e) => render(e),
   });
 
+  const probeHttp = createHttpFetch();
+  const hub = new DashboardHub({
+    snapshots: () => supervisor.snapshots(),
+    probe: createNodeProbe({
+      probeFetch: probeHttp.fetch,
+      fetch: deps.fetch,
+      clock: deps.clock,
+      timeoutMs: DEFAULTS.probeTimeoutMs,
+    }),
+    clock: deps.clock,
+    lang: ctx.lang,
+    configFile: cfg.file,
+    demo: DEMO_NAME,
+  });
+
   function render(e: SupervisorEvent): void {
+    if (e.kind === 'requests') {
+      hub.requests(e.node, e.batch);
+      return;
+    }
+    if (e.kind !== 'output') hub.nudge();
     if (e.kind === 'output') {
       const line = prefixLine(e.line, { name: e.node, width, colour: colours.get(e.node) });
       (e.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${line}\n`);
@@ -190,6 +225,7 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
   const host = flags.host ?? cfg.supervisor.host;
   // The gateway (`/stream/<name>`) starts once the nodes have their ports (a node on port 0 gets one then).
   let gateway: Gateway | undefined;
+  const dashboardIndex = await loadIndex(deps.dashboardDir);
   const control = await startControlServer({
     host,
     port: flags.port ?? cfg.supervisor.port,
@@ -198,6 +234,24 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
     pid: process.pid,
     configFile: cfg.file,
     routes: [
+      ...dashboardRoutes({
+        hub,
+        actions: createClusterActions({
+          snapshots: () => supervisor.snapshots(),
+          token: token.token,
+          fetch: deps.fetch,
+          probeFetch: probeHttp.fetch,
+          clock: deps.clock,
+          rng: deps.rng,
+          maxUploadBytes: DEFAULTS.maxUploadMiB * 1024 * 1024,
+          onUpload: (p) => hub.upload(p),
+        }),
+        token: token.token,
+        boundHost: host,
+        lang: ctx.lang,
+        dir: deps.dashboardDir,
+        index: dashboardIndex,
+      }),
       {
         method: 'GET',
         path: /^\/stream\//,
@@ -223,6 +277,8 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
   }
   // A browser cannot open the every-interface address on every system: show loopback instead.
   const pageUrl = control.url().replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+  // Beyond loopback the dashboard needs its token: print (and open) it in the URL, as Jupyter does.
+  const dashboardUrl = `${pageUrl}/${isLoopbackAddress(host) ? '' : `?token=${encodeURIComponent(token.token)}`}`;
 
   const started = await Promise.race([supervisor.startAll(), stopRequested.then(() => undefined)]);
   if (started) {
@@ -231,6 +287,7 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
       cfg.nodes.map((n) => ({ name: n.name, origin: urls.get(n.name) ?? nodeUrl(n) })),
       { stallTimeoutMs: DEFAULTS.gatewayStallTimeoutMs, probeIntervalMs: DEFAULTS.gatewayProbeIntervalMs },
       say,
+      (e) => hub.stream(e),
     );
   }
   if (started && !stopping) {
@@ -238,6 +295,8 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
     if (up.length === 0) {
       warn(t('no node started: stopping', 'nenhum nó iniciou: parando'));
       gateway?.close();
+      hub.close();
+      probeHttp.close();
       await supervisor.shutdown();
       await control.close();
       return EXIT_FAILED;
@@ -264,6 +323,7 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
           file,
           cwd: process.cwd(),
           url: pageUrl,
+          dashboardUrl: dashboardIndex === undefined ? undefined : dashboardUrl,
           portFlag: flags.port,
           hostFlag: flags.host,
           started,
@@ -271,9 +331,7 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
         }),
       );
       if (mayOpenBrowser({ open: Boolean(flags.open), isTTY: ctx.stdout.isTTY, ci: ctx.env.CI })) {
-        const latency = new Map(cfg.nodes.map((n) => [n.name, n.latencyMs]));
-        const byLatency = up.map((n) => ({ url: n.url, latencyMs: latency.get(n.name) ?? 0 }));
-        const opened = await deps.openBrowser(await openTarget(byLatency, `${pageUrl}/`));
+        const opened = await deps.openBrowser(dashboardIndex === undefined ? `${pageUrl}/` : dashboardUrl);
         if (!opened.ok) {
           warn(
             t(
@@ -288,25 +346,12 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
 
   await stopRequested;
   gateway?.close();
+  hub.close();
+  probeHttp.close();
   await supervisor.shutdown();
   await control.close();
   say(t('stopped: every node has ended', 'parado: todos os nós terminaram'));
   return EXIT_OK;
-}
-
-/**
- * Where `npm start` opens the browser until the dashboard exists: the demo video on the node with the
- * lowest simulated latency that holds it, as the original's picker did; else the cluster page.
- */
-async function openTarget(up: Array<{ url: string; latencyMs: number }>, fallback: string): Promise<string> {
-  for (const n of [...up].sort((a, b) => a.latencyMs - b.latencyMs)) {
-    const res = await fetch(`${n.url}/${DEMO_NAME}`, {
-      method: 'HEAD',
-      signal: AbortSignal.timeout(2000),
-    }).catch(() => undefined);
-    if (res?.ok) return `${n.url}/${DEMO_NAME}`;
-  }
-  return fallback;
 }
 
 function crashMessage(lang: Lang, node: NodeSnapshot, decision: RestartDecision, stopping: boolean): string {
@@ -340,6 +385,8 @@ function nextSteps(
     file: string;
     cwd: string;
     url: string;
+    /** The dashboard's address (with ?token= beyond loopback); undefined when it is not built. */
+    dashboardUrl: string | undefined;
     portFlag: number | undefined;
     hostFlag: string | undefined;
     started: NodeSnapshot[];
@@ -388,10 +435,12 @@ function nextSteps(
     ),
     ...nodes,
     '',
-    t(
-      `Cluster page: ${o.url}/ (the dashboard will live there)`,
-      `Página do cluster: ${o.url}/ (o painel ficará ali)`,
-    ),
+    o.dashboardUrl
+      ? t(`Dashboard: ${o.dashboardUrl}`, `Painel: ${o.dashboardUrl}`)
+      : t(
+          `Cluster page: ${o.url}/ (the dashboard is not built: run "npm run build")`,
+          `Página do cluster: ${o.url}/ (o painel não foi construído: rode "npm run build")`,
+        ),
     '',
     t('Try:', 'Experimente:'),
     ...examples.map(([cmd, what]) => `  ${cmd.padEnd(cmdWidth)}  ${what}`),

@@ -6,12 +6,12 @@
  *   demo.mp4   ok v…38 9f86d0  ok v…38 9f86d0  stale v…12 1a2b3c
  */
 import { Command } from 'commander';
+import { listNodeFiles } from '../client/list-node-files.js';
 import { replicaRows } from '../replication/replica-status.js';
 import { tr } from '../shared/i18n.js';
 import type { CliContext } from './cli-context.js';
 import { loadClusterAccess } from './cluster-config.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
-import { listNodeFiles } from './list-node-files.js';
 import { DEFAULT_CONFIG } from './options.js';
 import { replicaTable } from './replica-table.js';
 

@@ -22,8 +22,9 @@ import { findNode, loadClusterConfig } from '../shared/config-loader.js';
 import { type NodeConfig, nodeConfigSchema } from '../shared/config-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
-import { createLogger } from '../shared/logger.js';
+import { createLogger, type Logger } from '../shared/logger.js';
 import { seededRng } from '../shared/random.js';
+import { createRequestFeed } from '../shared/request-feed.js';
 import { resolveToken } from '../shared/token.js';
 import type { CliContext } from './cli-context.js';
 import { DEFAULT_CONFIG, intArg, msArg, portArg } from './options.js';
@@ -166,7 +167,27 @@ async function resolveSettings(
 
 async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise<number> {
   const { node: settings, configDir, configToken, heal } = await resolveSettings(flags, cmd);
-  const log = createLogger({ name: settings.name, format: flags.log, quiet: Boolean(flags.quiet) });
+  const logger = createLogger({ name: settings.name, format: flags.log, quiet: Boolean(flags.quiet) });
+  // Under `dsm cluster` (an IPC channel to the supervisor), request records also go to the dashboard.
+  const feed = process.send
+    ? createRequestFeed({
+        send: (batch) => {
+          if (process.connected) process.send?.(batch);
+        },
+        wallMs: Date.now,
+        flushIntervalMs: DEFAULTS.requestFeedIntervalMs,
+        maxBatch: DEFAULTS.requestFeedMaxBatch,
+      })
+    : undefined;
+  const log: Logger = feed
+    ? {
+        ...logger,
+        request: (r) => {
+          logger.request(r);
+          feed.push(r);
+        },
+      }
+    : logger;
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const token = await resolveToken({ envToken: ctx.env.DSM_TOKEN, configToken, configDir, create: true });
   const node = await startNodeServer({
@@ -210,6 +231,7 @@ async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise
     parentGone,
   ]);
   await node.close();
+  feed?.close();
   log.info('stopped');
   return 0;
 }

@@ -12,11 +12,11 @@
  * | no node answering                                  | skip: nothing to ask              |
  */
 import { extname } from 'node:path';
+import { listNodeFiles } from '../client/list-node-files.js';
 import type { NodeListing } from '../replication/replica-status.js';
 import { replicateFile } from '../replication/replicate-file.js';
 import { type Lang, tr } from '../shared/i18n.js';
 import { newVersion } from '../shared/version.js';
-import { listNodeFiles } from './list-node-files.js';
 
 /** Extensions that browsers (or VLC) play: what counts as "a video" here. */
 export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set([

@@ -6,6 +6,7 @@
  *   dsm status --json
  */
 import { Command } from 'commander';
+import { listNodeFiles } from '../client/list-node-files.js';
 import { type ReplicaRow, replicaRows } from '../replication/replica-status.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { type Lang, tr } from '../shared/i18n.js';
@@ -17,7 +18,6 @@ import type { CliContext } from './cli-context.js';
 import { addControlOptions, type ControlFlags, resolveControlTarget } from './control-target.js';
 import { EXIT_OK } from './errors.js';
 import { exitDescription } from './exit-description.js';
-import { listNodeFiles } from './list-node-files.js';
 import { replicaTable } from './replica-table.js';
 import { textTable } from './text-table.js';
 

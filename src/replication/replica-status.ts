@@ -20,13 +20,9 @@
  * only while some node still lists it.
  */
 
-export interface ListedEntry {
-  name: string;
-  size?: number;
-  sha256?: string | null;
-  version?: number | null;
-  deleted?: boolean;
-}
+import type { ListedEntry } from '../client/list-node-files.js';
+
+export type { ListedEntry };
 
 export interface NodeListing {
   node: string;

@@ -102,4 +102,14 @@ export const DEFAULTS = {
   gatewayMaxEjectionMs: 60_000,
   /** Gateway: weight of the newest time to first byte in a node's moving average (EWMA), 0-1. */
   gatewayEwmaAlpha: 0.3,
+  /** `dsm cluster`: a node sends its request records to the supervisor (dashboard log) this often. */
+  requestFeedIntervalMs: 250,
+  /** `dsm cluster`: records per node and period at most; more are counted, not sent (a benchmark's load). */
+  requestFeedMaxBatch: 200,
+  /** Dashboard: node cards (state, faults, round trip of `GET /health`, request rates) refreshed this often. */
+  dashboardNodesIntervalMs: 1_000,
+  /** Dashboard: the replica matrix (every node's file listing) refreshed this often. */
+  dashboardReplicasIntervalMs: 2_000,
+  /** Dashboard: an SSE comment is sent this often, so that proxies and browsers keep the stream open. */
+  dashboardKeepAliveMs: 15_000,
 } as const;

@@ -215,6 +215,28 @@ export const ERRORS = {
     (p) => `Cannot stream "${p.name}": every node that holds it failed (${p.failures})`,
     (p) => `Não foi possível transmitir "${p.name}": todos os nós que o têm falharam (${p.failures})`,
   ),
+  // Dashboard (`dsm cluster`'s page and its API)
+  DSM_NODE_NOT_UP: spec(
+    409,
+    (p) => `${p.node} is ${p.state}: start it first (the Start button, or dsm start ${p.node})`,
+    (p) => `${p.node} está ${p.state}: inicie-o antes (o botão Iniciar, ou dsm start ${p.node})`,
+  ),
+  DSM_NODE_UNREACHABLE: spec(
+    502,
+    (p) => `${p.node} did not answer (${p.detail}): is it hanging? Try again, or stop and start it`,
+    (p) => `${p.node} não respondeu (${p.detail}): está travado? Tente de novo, ou pare e inicie-o`,
+  ),
+  DSM_NO_NODE_UP: spec(
+    503,
+    (p) => `Cannot store "${p.name}": no node is up. Start one first`,
+    (p) => `Não foi possível guardar "${p.name}": nenhum nó está no ar. Inicie um antes`,
+  ),
+  DSM_DASHBOARD_TOKEN: spec(
+    401,
+    () =>
+      `This dashboard needs its token: open the address with ?token=… that dsm cluster printed when it started`,
+    () => `Este painel exige o token: abra o endereço com ?token=… que o dsm cluster mostrou ao iniciar`,
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

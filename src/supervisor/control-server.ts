@@ -32,6 +32,8 @@ export interface Route {
   path: RegExp;
   /** Needs `Authorization: Bearer <token>` (401 otherwise). */
   auth?: boolean;
+  /** Reads the request body itself (uploads, fault lists); other routes' bodies are drained. */
+  body?: boolean;
   handle(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): void | Promise<void>;
 }
 
@@ -162,13 +164,12 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
 }
 
 async function dispatch(routes: Route[], token: string, req: IncomingMessage, res: ServerResponse) {
-  // Bodies are not used by any route yet: drain them, so that the connection can be reused.
-  req.resume();
   const method = req.method ?? 'GET';
   let path: string;
   try {
     path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
   } catch {
+    req.resume();
     throw new DsmError('DSM_BAD_PATH', { path: printable(req.url ?? ''), reason: 'bad percent-encoding' });
   }
   let allowed: string[] = [];
@@ -180,12 +181,16 @@ async function dispatch(routes: Route[], token: string, req: IncomingMessage, re
       continue;
     }
     if (route.auth && !bearerMatches(req.headers.authorization, token)) {
+      req.resume();
       sendError(res, new DsmError('DSM_UNAUTHORIZED'), { 'WWW-Authenticate': 'Bearer' });
       return;
     }
+    // A body nobody reads is drained, so that the connection can be reused.
+    if (!route.body) req.resume();
     await route.handle(req, res, m);
     return;
   }
+  req.resume();
   if (allowed.length > 0) {
     sendError(
       res,

@@ -79,6 +79,8 @@ export interface NodeProcessOptions {
   startTimeoutMs: number;
   onLine: (stream: 'stdout' | 'stderr', line: string) => void;
   onUp: (node: NodeSnapshot) => void;
+  /** A message the node sent over the IPC channel (its request records: shared/request-feed.ts). */
+  onMessage?: (message: unknown) => void;
   onExit: (exit: NodeExit, node: NodeSnapshot) => void;
 }
 
@@ -182,6 +184,7 @@ export class NodeProcess {
     this.#ended = new Promise<void>((resolve) => {
       ended = resolve;
     });
+    if (o.onMessage) child.on('message', o.onMessage);
     this.#readLines(child.stdout, 'stdout');
     this.#readLines(child.stderr, 'stderr');
 

@@ -10,6 +10,7 @@ import type { NodeConfig } from '../shared/config-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
 import type { Clock } from '../shared/random.js';
+import { isRequestBatch, type RequestBatch } from '../shared/request-feed.js';
 import { NodeProcess, type NodeSnapshot, type SpawnFn } from './node-process.js';
 import { decideRestart, type RestartDecision, type RestartPolicy } from './restart-policy.js';
 
@@ -18,7 +19,9 @@ export type SupervisorEvent =
   | { kind: 'up'; node: NodeSnapshot }
   | { kind: 'stopped'; node: NodeSnapshot }
   | { kind: 'crashed'; node: NodeSnapshot; decision: RestartDecision }
-  | { kind: 'restarting'; node: NodeSnapshot; attempt: number };
+  | { kind: 'restarting'; node: NodeSnapshot; attempt: number }
+  /** Request records a node sent (shared/request-feed.ts), for the dashboard. */
+  | { kind: 'requests'; node: string; batch: RequestBatch };
 
 /** A node as `GET /_dsm/cluster/status` shows it. */
 export interface NodeStatus extends NodeSnapshot {
@@ -101,6 +104,10 @@ export class Supervisor {
           startTimeoutMs: opts.startTimeoutMs ?? DEFAULTS.nodeStartTimeoutMs,
           onLine: (stream, line) => opts.onEvent({ kind: 'output', node: config.name, stream, line }),
           onUp: (node) => opts.onEvent({ kind: 'up', node }),
+          onMessage: (message) => {
+            if (isRequestBatch(message))
+              opts.onEvent({ kind: 'requests', node: config.name, batch: message });
+          },
           onExit: (exit, node) => {
             if (exit.state === 'down') {
               opts.onEvent({ kind: 'stopped', node });

@@ -162,7 +162,7 @@ describe('dsm cluster', () => {
 
   it('prints the node URLs and what to do next', () => {
     const out = c.output();
-    assert.match(out, /Cluster page: http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(out, /Dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m);
     assert.match(out, /dsm pick demo\.mp4/);
     assert.match(out, /dsm replicate <file>/);
     assert.match(out, /dsm status/);

@@ -1,8 +1,17 @@
 /**
- * One node's `GET /_dsm/files` listing, or null when the node does not answer in time. A stopgap
- * for `dsm status` and the demo seeding until the typed node client (src/client) offers the same.
+ * One node's `GET /_dsm/files` listing, or null when the node does not answer in time (`dsm status`,
+ * `dsm ls`, the demo seeding and the dashboard's replica matrix).
  */
-import type { ListedEntry as ListedFile } from '../replication/replica-status.js';
+
+/** One entry of a node's listing: a stored file, or a tombstone (`deleted`). */
+export interface ListedEntry {
+  name: string;
+  size?: number;
+  sha256?: string | null;
+  version?: number | null;
+  deleted?: boolean;
+}
+type ListedFile = ListedEntry;
 
 export async function listNodeFiles(
   url: string,

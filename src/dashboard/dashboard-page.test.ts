@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ASSET_PATH, renderIndex } from './dashboard-page.js';
+
+describe('renderIndex', () => {
+  const html = '<head><meta name="dsm-token" content=""><meta name="dsm-lang" content="en"></head>';
+  it('fills the token and the language', () =>
+    assert.equal(
+      renderIndex(html, { token: 'abc', lang: 'pt-BR' }),
+      '<head><meta name="dsm-token" content="abc"><meta name="dsm-lang" content="pt-BR"></head>',
+    ));
+  it('leaves the token empty for a read-only page, and escapes what it writes', () => {
+    assert.match(renderIndex(html, { token: undefined, lang: 'en' }), /name="dsm-token" content=""/);
+    assert.match(
+      renderIndex(html, { token: '"><script>', lang: 'en' }),
+      /content="&quot;&gt;&lt;script&gt;"/,
+    );
+  });
+});
+
+describe('ASSET_PATH', () => {
+  const cases: Array<[string, boolean]> = [
+    ['/assets/index-Ab12.js', true],
+    ['/assets/index-Ab12.css', true],
+    ['/favicon.svg', true],
+    ['/assets/../nodes.json', false],
+    ['/assets/.hidden.js', false],
+    ['/index.html', false],
+    ['/assets/a/b.js', false],
+  ];
+  for (const [p, want] of cases) it(`${p} → ${want}`, () => assert.equal(ASSET_PATH.test(p), want));
+});
