@@ -123,6 +123,8 @@ export class DashboardHub {
   #replicasTimer: NodeJS.Timeout | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   #running = false;
+  /** Bumped at each start: a round still in flight from an earlier run must not schedule another. */
+  #run = 0;
   #closed = false;
 
   constructor(opts: HubOptions) {
@@ -196,11 +198,14 @@ export class DashboardHub {
     this.#broadcast({ type: 'upload', upload: p });
   }
 
-  /** Refreshes the node cards now (after a stop, start or fault change), not at the next tick. */
+  /** Refreshes node cards and matrix now (after a stop, start, fault change or upload), not at the next tick. */
   nudge(): void {
     if (!this.#running) return;
     clearTimeout(this.#nodesTimer);
-    this.#nodesTimer = setTimeout(() => void this.#tickNodes(), 0);
+    clearTimeout(this.#replicasTimer);
+    const run = ++this.#run;
+    this.#nodesTimer = setTimeout(() => void this.#tickNodes(run), 0);
+    this.#replicasTimer = setTimeout(() => void this.#tickReplicas(run), 0);
   }
 
   /** Ends every page's stream and stops probing. */
@@ -254,8 +259,9 @@ export class DashboardHub {
   #start(): void {
     if (this.#running || this.#closed) return;
     this.#running = true;
-    void this.#tickNodes();
-    void this.#tickReplicas();
+    const run = ++this.#run;
+    void this.#tickNodes(run);
+    void this.#tickReplicas(run);
     this.#keepAlive = setInterval(() => {
       // An SSE comment: keeps idle connections from being closed by proxies and OS timeouts.
       for (const res of this.#pages) res.write(': keep-alive\n\n');
@@ -273,8 +279,7 @@ export class DashboardHub {
    * One round of node probes, then the next one a period after this one started (or at once when the
    * probes took longer: a node with a 1.5 s latency fault is measured every 1.5 s).
    */
-  async #tickNodes(): Promise<void> {
-    clearTimeout(this.#nodesTimer);
+  async #tickNodes(run: number): Promise<void> {
     const t0 = this.#o.clock.now();
     const snapshots = this.#o.snapshots();
     await Promise.all(
@@ -300,15 +305,15 @@ export class DashboardHub {
     }
     this.#nodes = this.#nodeList();
     this.#broadcast({ type: 'nodes', nodes: this.#nodes });
-    if (!this.#running) return;
+    if (!this.#running || run !== this.#run) return;
     const period = this.#o.nodesIntervalMs ?? DEFAULTS.dashboardNodesIntervalMs;
     this.#nodesTimer = setTimeout(
-      () => void this.#tickNodes(),
+      () => void this.#tickNodes(run),
       Math.max(0, period - (this.#o.clock.now() - t0)),
     );
   }
 
-  async #tickReplicas(): Promise<void> {
+  async #tickReplicas(run: number): Promise<void> {
     const listings = await Promise.all(
       this.#o.snapshots().map(async (s) => ({
         node: s.name,
@@ -322,9 +327,9 @@ export class DashboardHub {
       this.#matrix = matrix;
       this.#broadcast({ type: 'replicas', matrix });
     }
-    if (!this.#running) return;
+    if (!this.#running || run !== this.#run) return;
     this.#replicasTimer = setTimeout(
-      () => void this.#tickReplicas(),
+      () => void this.#tickReplicas(run),
       this.#o.replicasIntervalMs ?? DEFAULTS.dashboardReplicasIntervalMs,
     );
   }
