@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_CLUSTER } from '../../src/shared/config-schema.js';
-import { type DsmProcess, runDsm, spawnDsm, tempDir, waitForOutput } from './helpers.js';
+import { type DsmProcess, runDsm, spawnDsm, stopDsm, tempDir, waitForOutput } from './helpers.js';
 
 interface NodeRow {
   name: string;
@@ -74,12 +74,7 @@ async function startCluster(nodeCount: number, args: string[] = []): Promise<Clu
     },
     cleanup: async () => {
       // Stop the nodes before removing their folders (they write there until they end).
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        p.child.kill('SIGTERM');
-        const killer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
-        await p.exited;
-        clearTimeout(killer);
-      }
+      await stopDsm(p);
       await rm(tmp.path, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PickAnswer, ServerEvent, UploadAnswer } from '../../src/dashboard/protocol.js';
 import { tokenFileFor } from '../../src/shared/token.js';
-import { type DsmProcess, spawnDsm, tempDir, waitForOutput } from './helpers.js';
+import { type DsmProcess, spawnDsm, stopDsm, tempDir, waitForOutput } from './helpers.js';
 
 const ENV = { DSM_TOKEN: '' };
 
@@ -95,12 +95,7 @@ describe('dashboard API on a real cluster', () => {
     base = `http://127.0.0.1:${port}`;
   });
   after(async () => {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGTERM');
-      const killer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
-      await p.exited;
-      clearTimeout(killer);
-    }
+    await stopDsm(p);
     await rm(dir.path, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 

@@ -126,3 +126,15 @@ export async function tempDir(prefix = 'dsm-test-'): Promise<{ path: string; cle
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }
+
+/**
+ * Stops a `dsm` process as Ctrl+C would (SIGTERM), and SIGKILLs it if it has not ended after
+ * `killAfterMs`; resolves when it has ended. A no-op for a process that has ended already.
+ */
+export async function stopDsm(p: DsmProcess, killAfterMs = 10_000): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill('SIGTERM');
+  const killer = setTimeout(() => p.child.kill('SIGKILL'), killAfterMs);
+  await p.exited;
+  clearTimeout(killer);
+}
