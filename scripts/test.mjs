@@ -37,8 +37,13 @@ function findTests(dir) {
 
 if (!onlyTests) {
   run('typecheck', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+  run('typecheck (dashboard page)', [
+    join(root, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    'src/dashboard/ui/tsconfig.json',
+  ]);
   run('lint and format check', [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'ci', '.']);
-  run('build', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+  run('build', [join(root, 'scripts/build.mjs')]);
 }
 const files = [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))]
   .filter((f) => !filter || f.includes(filter))

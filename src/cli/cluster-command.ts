@@ -78,7 +78,7 @@ export interface ClusterDeps {
 const DSM_BIN = fileURLToPath(new URL('../../bin/dsm.js', import.meta.url));
 const SAMPLE = fileURLToPath(new URL('../../samples/demo.mp4', import.meta.url));
 /** Vite's output, from dist/cli/ (or src/cli/ under tsx: the dashboard is always served built). */
-const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard', import.meta.url));
+const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard-ui', import.meta.url));
 /** The supervisor's own label in the log, beside the nodes' names. */
 const LABEL = 'cluster';
 

@@ -27,6 +27,8 @@ describe('ASSET_PATH', () => {
     ['/assets/.hidden.js', false],
     ['/index.html', false],
     ['/assets/a/b.js', false],
+    ['/dashboard-routes.js', false],
+    ['/assets/index-Ab12.js.map', false],
   ];
   for (const [p, want] of cases) it(`${p} → ${want}`, () => assert.equal(ASSET_PATH.test(p), want));
 });

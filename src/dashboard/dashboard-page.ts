@@ -1,5 +1,5 @@
 /**
- * The dashboard's built files (Vite's output in dist/dashboard/: index.html and hashed assets/) and the
+ * The dashboard's built files (Vite's output in dist/dashboard-ui/: index.html and hashed assets/) and the
  * one thing the server changes in them: the two `<meta>` placeholders of index.html.
  *
  * | placeholder in index.html              | filled with                              |
@@ -13,8 +13,9 @@ import { escapeHtml } from '../shared/format.js';
 import type { Lang } from '../shared/i18n.js';
 import { LANG_META, TOKEN_META } from './protocol.js';
 
-/** Files the page may load besides index.html: Vite's hashed assets and a few root files (favicon). */
-export const ASSET_PATH = /^\/((?:assets\/)?[A-Za-z0-9][A-Za-z0-9._-]*\.(?:js|css|svg|png|ico|woff2|map))$/;
+/** Files the page may load besides index.html: Vite's hashed assets, and images at the root (favicon). */
+export const ASSET_PATH =
+  /^\/(assets\/[A-Za-z0-9][A-Za-z0-9._-]*\.(?:js|css|svg|png|woff2)|[A-Za-z0-9][A-Za-z0-9._-]*\.(?:svg|png|ico))$/;
 
 export function renderIndex(html: string, o: { token: string | undefined; lang: Lang }): string {
   return html

@@ -13,7 +13,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import mime from 'mime-types';
 import { DsmError } from '../shared/errors.js';
 import { escapeHtml } from '../shared/format.js';
@@ -32,7 +32,7 @@ export interface DashboardRoutesOptions {
   /** The address the supervisor listens on (loopback or not decides the access rule). */
   boundHost: string;
   lang: Lang;
-  /** dist/dashboard/ */
+  /** dist/dashboard-ui/ (Vite's output) */
   dir: string;
   /** Its index.html; undefined when not built (the supervisor's plain page stays at `/` then). */
   index: string | undefined;
@@ -169,7 +169,8 @@ function serveAsset(dir: string, file: string, req: IncomingMessage, res: Server
     });
     stream.once('open', () => {
       res.writeHead(200, {
-        'Content-Type': mime.contentType(file) || 'application/octet-stream',
+        // By its extension: mime-types takes any argument with a "/" for a whole type ("assets/x.js").
+        'Content-Type': mime.contentType(extname(file)) || 'application/octet-stream',
         // Vite puts a content hash in every asset's name: a new build has new names.
         'Cache-Control': file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
         'X-Content-Type-Options': 'nosniff',

@@ -268,6 +268,50 @@ describe('dashboard API on a real cluster', () => {
     }
   });
 
+  it('serves the page with its token and language, and its assets with their types', async () => {
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('x-frame-options'), 'DENY');
+    const html = await page.text();
+    assert.ok(html.includes(`<meta name="dsm-token" content="${token}">`));
+    assert.ok(html.includes('<meta name="dsm-lang" content="en">'));
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] as string);
+    assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), html);
+    for (const a of assets) {
+      const res = await fetch(`${base}${a}`);
+      assert.equal(res.status, 200, a);
+      assert.match(
+        res.headers.get('content-type') ?? '',
+        a.endsWith('.js') ? /^text\/javascript/ : /^text\/css/,
+      );
+      assert.match(res.headers.get('cache-control') ?? '', /immutable/);
+      await res.arrayBuffer();
+    }
+    const missing = await fetch(`${base}/assets/nope.js`);
+    assert.equal(missing.status, 404);
+    const traversal = await fetch(`${base}/assets/..%2f..%2fnodes.json`);
+    assert.equal(traversal.status, 404);
+    // Another site's page (DNS rebinding) gets no token: the 401 page says how to get in.
+    const evil = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/', headers: { Host: 'evil.example' } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(evil.status, 401);
+    assert.ok(!evil.body.includes(token));
+    assert.match(evil.body, /needs its token/);
+  });
+
   it('refuses the event stream to a page of another site (DNS rebinding: Host is not loopback)', async () => {
     const s = await openEvents(port, '/_dsm/dashboard/events', { Host: `evil.example:${port}` });
     s.close();
