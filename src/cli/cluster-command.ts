@@ -19,6 +19,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -47,6 +48,7 @@ import type { CliContext } from './cli-context.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { exitDescription } from './exit-description.js';
 import { makeGateway } from './gateway-command.js';
+import { lanUrls } from './lan-urls.js';
 import { mayOpenBrowser, openUrl } from './open-url.js';
 import { DEFAULT_CONFIG, portArg } from './options.js';
 import { DEMO_NAME, type SeedFn, seedDemo } from './seed-demo.js';
@@ -270,8 +272,8 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
   if (host === '0.0.0.0' || host === '::') {
     warn(
       t(
-        `the control API is open to your whole network (${host}): anyone there can read the status; stop and start still need the token`,
-        `a API de controle está aberta para toda a sua rede (${host}): qualquer um ali pode ler o status; parar e iniciar ainda exigem o token`,
+        `the control API is open to your whole network (${host}): anyone there can read the status; the dashboard, stop and start need the token`,
+        `a API de controle está aberta para toda a sua rede (${host}): qualquer um ali pode ler o status; o painel, parar e iniciar exigem o token`,
       ),
     );
   }
@@ -324,6 +326,10 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
           cwd: process.cwd(),
           url: pageUrl,
           dashboardUrl: dashboardIndex === undefined ? undefined : dashboardUrl,
+          // Beyond loopback: the addresses to give the class (with the token: they are the page's key).
+          lanUrls: lanUrls(networkInterfaces(), host, control.port()).map(
+            (u) => `${u}/?token=${encodeURIComponent(token.token)}`,
+          ),
           portFlag: flags.port,
           hostFlag: flags.host,
           started,
@@ -387,6 +393,7 @@ function nextSteps(
     url: string;
     /** The dashboard's address (with ?token= beyond loopback); undefined when it is not built. */
     dashboardUrl: string | undefined;
+    lanUrls: string[];
     portFlag: number | undefined;
     hostFlag: string | undefined;
     started: NodeSnapshot[];
@@ -436,7 +443,12 @@ function nextSteps(
     ...nodes,
     '',
     o.dashboardUrl
-      ? t(`Dashboard: ${o.dashboardUrl}`, `Painel: ${o.dashboardUrl}`)
+      ? [
+          t(`Dashboard: ${o.dashboardUrl}`, `Painel: ${o.dashboardUrl}`),
+          ...o.lanUrls.map((u) =>
+            t(`           ${u}  (from other machines)`, `       ${u}  (de outras máquinas)`),
+          ),
+        ].join('\n')
       : t(
           `Cluster page: ${o.url}/ (the dashboard is not built: run "npm run build")`,
           `Página do cluster: ${o.url}/ (o painel não foi construído: rode "npm run build")`,
