@@ -12,14 +12,11 @@
  * the page at the end (also on failure) goes to test-results/dashboard.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { type DsmProcess, projectRoot, spawnDsm, stopDsm, tempDir, waitForOutput } from './helpers.js';
+import { DashboardSession, id, VIDEO_ERROR, VIDEO_TIME } from './dashboard-helpers.js';
+import { projectRoot } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(projectRoot, 'test-results', 'dashboard.png');
 const NODES = ['node1', 'node2', 'node3'];
 /**
@@ -29,101 +26,21 @@ const NODES = ['node1', 'node2', 'node3'];
  */
 const BANDWIDTH_KBPS = 150;
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-/** Tests must not pick up a token from the environment they run in. */
-const ENV = { DSM_TOKEN: '' };
-
-const id = (testid: string) => `[data-testid="${testid}"]`;
-
-// The page code is passed as strings: the project's tsconfig has no DOM types.
-const VIDEO_TIME = `(() => { const v = document.querySelector('video'); return v ? v.currentTime : -1; })()`;
-/** Where the buffered media ends, in seconds of video. */
-const VIDEO_BUFFERED = `(() => { const v = document.querySelector('video'); return v && v.buffered.length ? v.buffered.end(v.buffered.length - 1) : 0; })()`;
-const VIDEO_ERROR = `(() => { const v = document.querySelector('video'); return v && v.error ? v.error.code + ' ' + v.error.message : null; })()`;
-
 describe('dashboard page in Chromium on a real cluster', { timeout: 90_000 }, () => {
-  let dir: { path: string; cleanup: () => Promise<void> };
-  let cluster: DsmProcess;
-  let url: string;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  const diagnostics = () =>
-    `\npage errors: ${JSON.stringify(pageErrors.slice(-10))}\ncluster output (end):\n${cluster
-      .output()
-      .slice(-3000)}`;
-
-  /** Waits until `expression` (JS in the page) is truthy; fails with what it was waiting for. */
-  async function waitInPage(expression: string, what: string, timeoutMs = 15_000): Promise<void> {
-    try {
-      await page.waitForFunction(expression, undefined, { timeout: timeoutMs, polling: 200 });
-    } catch (err) {
-      throw new Error(`${what}: ${(err as Error).message.split('\n')[0]}${diagnostics()}`);
-    }
-  }
-
-  const attr = (testid: string, name: string) => page.locator(id(testid)).getAttribute(name);
-  const videoTime = () => page.evaluate<number>(VIDEO_TIME);
+  const s = new DashboardSession('dsm-dashboard-');
+  let page: DashboardSession['page'];
+  const waitInPage = s.waitInPage.bind(s);
+  const attr = s.attr.bind(s);
+  const videoTime = s.videoTime.bind(s);
 
   before(async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} not found: this test needs Debian's Chromium (apt-get install -y chromium)`,
-    );
-    assert.ok(
-      existsSync(join(projectRoot, 'dist', 'dashboard-ui', 'index.html')),
-      'dist/dashboard-ui/index.html not found: run "npm run build" first',
-    );
-    dir = await tempDir('dsm-dashboard-');
-    const file = join(dir.path, 'nodes.json');
-    const nodes = NODES.map((name, i) => ({
-      name,
-      port: 0,
-      latencyMs: 10 * (i + 1),
-      root: `${name}/storage`,
-    }));
-    await writeFile(file, JSON.stringify({ nodes }));
-    cluster = spawnDsm(['cluster', '--config', file, '--port', '0', '--no-open'], {
-      cwd: dir.path,
-      env: ENV,
+    await s.start({
+      nodes: NODES.map((name, i) => ({ name, port: 0, latencyMs: 10 * (i + 1) })),
     });
-    url = (await waitForOutput(cluster, /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/\S*)/, 30_000))[1] ?? '';
-    await waitForOutput(cluster, /replicated samples\/demo\.mp4 to node1, node2, node3/, 30_000);
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
-    await page.goto(url);
-    // Fail once, here, when the page itself does not come up (rather than every test after its timeout).
-    await waitInPage(`!!document.querySelector('[data-testid="live"]')`, 'the dashboard page renders');
+    page = s.page;
   });
 
-  after(async () => {
-    // The screenshot is taken on failure too: it shows where the page got stuck.
-    if (page) {
-      await mkdir(dirname(SCREENSHOT), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true, timeout: 5_000 }).catch(() => {});
-    }
-    await browser?.close().catch(() => {});
-    // The supervisor stops its nodes before it exits (and they stop by themselves if it is killed).
-    if (cluster) await stopDsm(cluster);
-    if (dir) await rm(dir.path, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-  });
+  after(() => s.close(SCREENSHOT));
 
   it('shows a live card per node, every node up, with its measured latency', async () => {
     await waitInPage(
@@ -152,9 +69,9 @@ describe('dashboard page in Chromium on a real cluster', { timeout: 90_000 }, ()
 
   it('without a token the page is read-only: no write controls, and it says how to get the token', async () => {
     // What a page beyond loopback without ?token= would get: the same index.html, its token left empty.
-    const readOnly = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    const readOnly = await s.browser.newPage({ viewport: { width: 1000, height: 800 } });
     try {
-      await readOnly.route(url, async (route) => {
+      await readOnly.route(s.url, async (route) => {
         const res = await route.fetch();
         const html = (await res.text()).replace(
           /<meta name="dsm-token" content="[^"]*">/,
@@ -162,7 +79,7 @@ describe('dashboard page in Chromium on a real cluster', { timeout: 90_000 }, ()
         );
         await route.fulfill({ response: res, body: html });
       });
-      await readOnly.goto(url);
+      await readOnly.goto(s.url);
       await readOnly.locator(id('state-node1')).waitFor({ timeout: 15_000 });
       assert.match(
         (await readOnly.locator(id('read-only')).textContent()) ?? '',
@@ -212,18 +129,7 @@ describe('dashboard page in Chromium on a real cluster', { timeout: 90_000 }, ()
 
   it('plays the demo through the gateway, and keeps playing when its node is stopped', async () => {
     // Slow every node down from the page, so that the stream is still running when its node stops.
-    for (const n of NODES) {
-      const panel = page.locator(id(`faults-panel-${n}`));
-      if ((await panel.getAttribute('open')) === null) await page.locator(id(`faults-toggle-${n}`)).click();
-      await page.locator(id(`fault-bandwidth-${n}`)).fill(String(BANDWIDTH_KBPS));
-      await page.locator(id(`apply-bandwidth-${n}`)).click();
-    }
-    for (const n of NODES) {
-      await waitInPage(
-        `/${BANDWIDTH_KBPS} KB\\/s/.test(document.querySelector('[data-testid="faults-${n}"]')?.textContent ?? '')`,
-        `${n} lists its bandwidth fault`,
-      );
-    }
+    await s.capBandwidth(NODES, BANDWIDTH_KBPS);
     // A fresh page: its player starts the stream now, under the bandwidth cap.
     await page.reload();
     await waitInPage(`(${VIDEO_TIME}) > 1 || (${VIDEO_ERROR}) !== null`, 'the video plays', 30_000);
@@ -245,23 +151,9 @@ describe('dashboard page in Chromium on a real cluster', { timeout: 90_000 }, ()
       `document.querySelector('[data-testid="state-${serving}"]')?.dataset.state !== 'up'`,
       `${serving} is no longer up`,
     );
-    await waitInPage(
-      `(() => { const n = document.querySelector('[data-testid="served-by"]')?.dataset.node; return !!n && n !== '${serving}'; })()`,
-      `the overlay moves away from ${serving}`,
-      25_000,
-    );
-    // Every byte buffered from now on came from the new node: playing past today's buffer proves the
-    // stream went on after the switch (not just that the old node's last bytes were still playing).
-    const bufferedAtSwitch = await page.evaluate<number>(VIDEO_BUFFERED);
-    const target = Math.max(stoppedAt + 4, bufferedAtSwitch + 1);
-    await waitInPage(
-      `(${VIDEO_TIME}) > ${target} || (${VIDEO_ERROR}) !== null`,
-      `the video plays on to ${target.toFixed(1)} s (stopped at ${stoppedAt.toFixed(1)} s, ` +
-        `buffered to ${bufferedAtSwitch.toFixed(1)} s when the overlay changed)`,
-      40_000,
-    );
-    assert.equal(await page.evaluate(VIDEO_ERROR), null, `video error${diagnostics()}`);
-    const now = (await attr('served-by', 'data-node')) ?? '';
-    assert.ok(now !== serving && NODES.includes(now), `now served by "${now}"`);
+    // Every byte buffered after the overlay changed came from the new node: playing past that buffer
+    // proves the stream went on after the switch (not just that the old node's last bytes still played).
+    const now = await s.keepsPlaying(serving, stoppedAt);
+    assert.ok(NODES.includes(now), `now served by "${now}"`);
   });
 });

@@ -166,13 +166,13 @@ const catalog = {
   },
   'replication.title': { en: 'Replication heals', 'pt-BR': 'A replicação se recupera' },
   'replication.explain': {
-    en: 'Stop the last node and upload a note: it lands on the others, and the matrix shows it missing there. Start the node again: within seconds anti-entropy (nodes comparing their file lists) copies it over and the cell turns ok.',
+    en: 'Stop the last node and upload a note: it lands on the others only (the stopped node cannot be asked, so its cell says unknown). Start the node again: within seconds anti-entropy (nodes comparing their file lists) copies it over and the cell turns ok.',
     'pt-BR':
-      'Pare o último nó e envie uma nota: ela chega aos outros, e a matriz mostra que falta nele. Inicie o nó de novo: em segundos o anti-entropy (os nós comparando suas listas de arquivos) copia a nota e a célula fica ok.',
+      'Pare o último nó e envie uma nota: ela chega só aos outros (o nó parado não pode ser consultado, então sua célula diz desconhecido). Inicie o nó de novo: em segundos o anti-entropy (os nós comparando suas listas de arquivos) copia a nota e a célula fica ok.',
   },
   'replication.result': {
-    en: '{node} stopped, {name} stored on {stored}: see "missing" in the matrix, then start {node}',
-    'pt-BR': '{node} parado, {name} gravado em {stored}: veja "faltando" na matriz e depois inicie {node}',
+    en: '{node} stopped, {name} stored on {stored} only: now start {node} and watch its cell',
+    'pt-BR': '{node} parado, {name} gravado só em {stored}: agora inicie {node} e observe a célula dele',
   },
   'replication.undo': { en: 'Start {node}', 'pt-BR': 'Iniciar {node}' },
   'replication.undone': {

@@ -26,6 +26,12 @@ export function FaultControls({ node, lang, api, report }: Props) {
     setInputs({ ...inputs, [field]: (e.currentTarget as HTMLInputElement).value });
 
   const send = async (faults: Fault[]) => {
+    // The node's list is replaced as a whole: built from an unknown list (a node that just came back,
+    // not measured yet) it would wipe the faults it has. Wait for the next measurement instead.
+    if (node.faults === null) {
+      report(new Error(t(lang, 'faultsUnknown')));
+      return;
+    }
     setBusy(true);
     try {
       await api.setFaults(name, faults);

@@ -67,13 +67,16 @@ export function RequestLog(props: { requests: DashboardRequest[]; nodes: string[
               <tr
                 key={r.id}
                 class={r.status >= 400 || r.aborted ? 'bad' : r.status === 304 ? 'revalidated' : ''}
+                data-testid="log-row"
               >
                 <td class="num">{formatClock(r.atMs, offset)}</td>
-                <td>{r.node}</td>
-                <td>{r.method}</td>
-                <td class="path">{r.path}</td>
+                <td data-testid="log-node">{r.node}</td>
+                <td data-testid="log-method">{r.method}</td>
+                <td class="path" data-testid="log-path">
+                  {r.path}
+                </td>
                 <td>{r.range ?? ''}</td>
-                <td class="num">
+                <td class="num" data-testid="log-status">
                   {r.status}
                   {r.fault ? ` (${r.fault})` : ''}
                   {r.aborted ? ' ✕' : ''}
