@@ -25,6 +25,28 @@ describe('faultFromInputs', () => {
     assert.deepEqual(faultFromInputs('hang', inputs), { ok: true, fault: { type: 'hang', toxicity: 1 } });
   });
 
+  it('applies the shared probability and lifetime to any type', () => {
+    const inputs = { ...DEFAULT_INPUTS, toxicityPercent: '25', forSeconds: '30' };
+    assert.deepEqual(faultFromInputs('down', inputs), {
+      ok: true,
+      fault: { type: 'down', toxicity: 0.25, forSeconds: 30 },
+    });
+    assert.deepEqual(faultFromInputs('hang', { ...inputs, forSeconds: ' ' }), {
+      ok: true,
+      fault: { type: 'hang', toxicity: 0.25 },
+    });
+    assert.deepEqual(faultFromInputs('hang', { ...inputs, toxicityPercent: '101' }), {
+      ok: false,
+      key: 'invalid.range',
+      params: { field: 'field.toxicity', min: 0, max: 100 },
+    });
+    assert.deepEqual(faultFromInputs('hang', { ...inputs, forSeconds: '0' }), {
+      ok: false,
+      key: 'invalid.range',
+      params: { field: 'field.forSeconds', min: 1, max: 604800 },
+    });
+  });
+
   it('names the wrong field, with the bounds when out of range', () => {
     assert.deepEqual(faultFromInputs('latency', { ...DEFAULT_INPUTS, latencyMs: 'abc' }), {
       ok: false,

@@ -15,6 +15,10 @@ export interface FaultInputs {
   errorRate: string;
   status: string;
   resetAfterBytes: string;
+  /** For every type: the share of requests it applies to, in % (toxiproxy's toxicity), and its lifetime. */
+  toxicityPercent: string;
+  /** Seconds until the fault removes itself; empty: until cleared. */
+  forSeconds: string;
 }
 
 export const DEFAULT_INPUTS: FaultInputs = {
@@ -24,7 +28,12 @@ export const DEFAULT_INPUTS: FaultInputs = {
   errorRate: '0.5',
   status: '503',
   resetAfterBytes: '1000000',
+  toxicityPercent: '100',
+  forSeconds: '',
 };
+
+/** The longest `forSeconds` a node accepts: a week (MAX_FOR_SECONDS in src/faults/fault-schema.ts). */
+const MAX_FOR_SECONDS = 7 * 24 * 3600;
 
 export type FormResult = { ok: true; fault: Fault } | { ok: false; key: MessageKey; params: Params };
 
@@ -45,11 +54,27 @@ function num(
 }
 
 /**
- * The fault of `type` from the inputs. `field` params are message keys (the caller translates them).
- * Every fault applies to every request (toxicity 1) and stays until cleared: the page's controls are
- * for the classroom, `dsm fault` has the rest.
+ * The fault of `type` from the inputs, with the shared probability and lifetime. `field` params are
+ * message keys (the caller translates them).
  */
 export function faultFromInputs(type: FaultType, inputs: FaultInputs): FormResult {
+  const pct = num(inputs.toxicityPercent, 'field.toxicity', 0, 100, false);
+  if (!pct.ok) return pct;
+  let forSeconds: number | undefined;
+  if (inputs.forSeconds.trim() !== '') {
+    const s = num(inputs.forSeconds, 'field.forSeconds', 1, MAX_FOR_SECONDS, false);
+    if (!s.ok) return s;
+    forSeconds = s.value;
+  }
+  const r = baseFault(type, inputs);
+  if (!r.ok) return r;
+  // 100 % is written as 1 exactly, so that the node's list reads as the CLI would set it.
+  const fault: Fault = { ...r.fault, toxicity: pct.value === 100 ? 1 : pct.value / 100 };
+  if (forSeconds !== undefined) fault.forSeconds = forSeconds;
+  return { ok: true, fault };
+}
+
+function baseFault(type: FaultType, inputs: FaultInputs): FormResult {
   switch (type) {
     case 'latency': {
       const ms = num(inputs.latencyMs, 'fault.latency', 0, 600_000, true);

@@ -104,6 +104,13 @@ export function FaultControls({ node, lang, api, report }: Props) {
 
   return (
     <div class="fault-controls">
+      <div class="fault-row common">
+        <span class="fault-name">{t(lang, 'faults.common')}</span>
+        <span class="fault-settings">
+          {field('toxicityPercent', 'field.toxicity', 'fault-toxicity')}
+          {field('forSeconds', 'field.forSeconds', 'fault-for-seconds', 'wide')}
+        </span>
+      </div>
       {TYPES.map((type) => {
         const active = findFault(node.faults, type) !== undefined;
         return (
