@@ -2,6 +2,7 @@
  * One node's `GET /_dsm/files` listing, or null when the node does not answer in time (`dsm status`,
  * `dsm ls`, the demo seeding and the dashboard's replica matrix).
  */
+import { ROUTINE_PROBE_HEADER } from './node-client.js';
 
 /** One entry of a node's listing: a stored file, or a tombstone (`deleted`). */
 export interface ListedEntry {
@@ -17,9 +18,14 @@ export async function listNodeFiles(
   url: string,
   fetchFn: typeof fetch,
   timeoutMs: number,
+  /** `routine`: a periodic poll (the dashboard's matrix) that the node need not log. */
+  opts: { routine?: boolean } = {},
 ): Promise<ListedFile[] | null> {
   try {
-    const res = await fetchFn(`${url}/_dsm/files`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetchFn(`${url}/_dsm/files`, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: opts.routine ? { [ROUTINE_PROBE_HEADER]: '1' } : {},
+    });
     if (!res.ok) {
       await res.body?.cancel();
       return null;

@@ -1,11 +1,11 @@
 /**
  * How the dashboard hub asks a node about itself (dashboard-hub.ts `NodeProbe`), over real HTTP:
- * a routine `GET /health` (not logged by the node) timed for the latency sparkline, `GET /_dsm/faults`
- * and `GET /_dsm/files`.
+ * `GET /health` timed for the latency sparkline, `GET /_dsm/faults` and `GET /_dsm/files`, all marked
+ * routine (X-Dsm-Probe), so that the node does not log a line per poll.
  */
 
 import { listNodeFiles } from '../client/list-node-files.js';
-import { createNodeClient, type FetchLike } from '../client/node-client.js';
+import { createNodeClient, type FetchLike, ROUTINE_PROBE_HEADER } from '../client/node-client.js';
 import type { Clock } from '../shared/random.js';
 import type { NodeProbe } from './dashboard-hub.js';
 import type { ListedFault } from './protocol.js';
@@ -28,7 +28,10 @@ export function createNodeProbe(o: {
     },
     async faults(url) {
       try {
-        const res = await o.fetch(`${url}/_dsm/faults`, { signal: AbortSignal.timeout(o.timeoutMs) });
+        const res = await o.fetch(`${url}/_dsm/faults`, {
+          signal: AbortSignal.timeout(o.timeoutMs),
+          headers: { [ROUTINE_PROBE_HEADER]: '1' },
+        });
         if (!res.ok) {
           await res.body?.cancel();
           return null;
@@ -39,6 +42,6 @@ export function createNodeProbe(o: {
         return null;
       }
     },
-    files: (url) => listNodeFiles(url, o.fetch, o.timeoutMs),
+    files: (url) => listNodeFiles(url, o.fetch, o.timeoutMs, { routine: true }),
   };
 }
