@@ -17,7 +17,7 @@
  * Node order: chooseUpstreams over node-stats.ts (EWMA of TTFB, ejection), fed by every request's
  * outcome (passive) and by active-probe.ts.
  */
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHttpFetch } from '../client/http-fetch.js';
 import { createNodeClient } from '../client/node-client.js';
 import { DsmError } from '../shared/errors.js';
@@ -33,6 +33,7 @@ import {
   streamWithFailover,
   type Upstream,
 } from './stream-failover.js';
+import { createUpstreamClient } from './upstream-http.js';
 import { createVersionMap } from './version-map.js';
 
 export const GATEWAY_PREFIX = '/stream';
@@ -120,7 +121,7 @@ export function createGateway(o: GatewayOptions): Gateway {
     timeoutMs: o.probeTimeoutMs,
     onResult: (node, ok) => record(node, { kind: ok ? 'probe-ok' : 'probe-failed', nowMs: o.clock.now() }),
   });
-  const agent = new Agent({ keepAlive: true });
+  const upstreams = createUpstreamClient();
   const byName = new Map(o.nodes.map((n) => [n.name, n]));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -172,7 +173,7 @@ export function createGateway(o: GatewayOptions): Gateway {
       upstreams: order.map((n) => byName.get(n) as Upstream),
       stallTimeoutMs: o.stallTimeoutMs,
       headersTimeoutMs: o.headersTimeoutMs,
-      agent,
+      client: upstreams,
       clock: o.clock,
       res,
       report: (node, r) =>
@@ -202,7 +203,7 @@ export function createGateway(o: GatewayOptions): Gateway {
     stats: () => Object.fromEntries(stats),
     close() {
       probe.stop();
-      agent.destroy();
+      upstreams.close();
       http.close();
     },
   };

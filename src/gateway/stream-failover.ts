@@ -16,13 +16,18 @@
  *
  * Back-pressure: when the client's socket buffer is full the upstream is paused and its stall timer
  * stopped (a slow client is not a stalled node). A client that leaves aborts the upstream.
+ *
+ * Requests to the nodes go through upstream-http.ts rather than node:http: the body is forwarded in the
+ * socket's own (pooled) read buffers, each given back once the client's socket has taken it. With
+ * node:http's client the gateway copied every body byte once more and reached 0.3–0.6x of a direct
+ * download (bench/gateway.ts); see upstream-http.ts for the measurements.
  * Multipart range answers are not resumed (see resume-range.ts): the client's response is cut.
  */
-import type { Agent, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { request } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { classifyFailure } from '../client/classify-failure.js';
 import type { Clock } from '../shared/random.js';
 import { resumeRange, type StartedResponse } from './resume-range.js';
+import type { UpstreamClient, UpstreamResponse } from './upstream-http.js';
 
 export interface Upstream {
   name: string;
@@ -44,7 +49,8 @@ export interface FailoverOptions {
   upstreams: readonly Upstream[];
   stallTimeoutMs: number;
   headersTimeoutMs: number;
-  agent: Agent;
+  /** Opens the requests to the nodes (upstream-http.ts). */
+  client: UpstreamClient;
   clock: Clock;
   res: ServerResponse;
   /** Passive health: every attempt's outcome. */
@@ -90,34 +96,23 @@ export const FORWARDED_REQUEST_HEADERS = [
   'if-unmodified-since',
 ];
 
-function header(h: IncomingHttpHeaders, name: string): string | undefined {
-  const v = h[name];
-  return Array.isArray(v) ? v.join(', ') : v;
+function header(h: Readonly<Record<string, string>>, name: string): string | undefined {
+  return h[name];
 }
 
 /** Sends one request; resolves with the response head, rejects on error or when no head came in time. */
 function openUpstream(
   up: Upstream,
   o: FailoverOptions,
-  method: string,
+  method: 'GET' | 'HEAD',
   headers: Record<string, string>,
-): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${up.origin}${o.path}`, { method, headers, agent: o.agent });
-    const timer = setTimeout(() => {
-      const err = Object.assign(new Error('no response headers in time'), { code: 'ETIMEDOUT' });
-      req.destroy(err);
-    }, o.headersTimeoutMs);
-    req.once('response', (res) => {
-      clearTimeout(timer);
-      resolve(res);
-    });
-    // `on`, not `once`: a socket error after the head arrived must not go unhandled (it is the body's to report).
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    req.end();
+): Promise<UpstreamResponse> {
+  return o.client.request({
+    origin: up.origin,
+    method,
+    path: o.path,
+    headers,
+    headersTimeoutMs: o.headersTimeoutMs,
   });
 }
 
@@ -128,7 +123,7 @@ type PumpResult = { kind: 'done' } | { kind: 'failed'; why: string } | { kind: '
 
 /** Copies an upstream body into the client's response until it ends, fails, stalls or the client leaves. */
 function pump(
-  upstream: IncomingMessage,
+  upstream: UpstreamResponse,
   res: ServerResponse,
   stallTimeoutMs: number,
   onBytes: (n: number) => void,
@@ -136,12 +131,13 @@ function pump(
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     let finished = false;
+    let waitingForDrain = false;
     const finish = (r: PumpResult) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      upstream.off('data', onData);
       res.off('close', onClientClose);
+      res.off('drain', onDrain);
       if (r.kind !== 'done') upstream.destroy();
       resolve(r);
     };
@@ -151,43 +147,53 @@ function pump(
         timer = setTimeout(() => finish({ kind: 'failed', why: 'stalled' }), stallTimeoutMs);
       else timer.refresh();
     };
-    const onData = (chunk: Buffer) => {
-      if (res.destroyed) {
-        finish({ kind: 'client-left' });
-        return;
-      }
-      onBytes(chunk.length);
-      // The response's own buffer is 16 KiB, less than one chunk: pausing whenever it is full would stop
-      // the node for every chunk. Up to BUFFERED_BYTES may wait in memory; beyond that, the client sets the pace.
-      if (res.write(chunk) || res.writableLength < BUFFERED_BYTES) {
-        arm();
-        return;
-      }
-      // The client is slow: wait for it, and do not blame the node meanwhile.
-      clearTimeout(timer);
-      timer = undefined;
-      upstream.pause();
-      res.once('drain', () => {
-        if (finished) return;
-        arm();
-        upstream.resume();
-      });
+    const onDrain = () => {
+      waitingForDrain = false;
+      if (finished) return;
+      arm();
+      upstream.resume();
     };
     const onClientClose = () => finish({ kind: 'client-left' });
-    upstream.on('data', onData);
-    upstream.once('end', () =>
-      finish(upstream.complete ? { kind: 'done' } : { kind: 'failed', why: 'reset' }),
-    );
-    upstream.on('error', () => finish({ kind: 'failed', why: 'reset' }));
-    upstream.once('close', () => {
-      if (!upstream.complete) finish({ kind: 'failed', why: 'reset' });
-    });
     res.once('close', onClientClose);
     arm();
+    upstream.read({
+      data(chunk, release) {
+        if (finished) {
+          release();
+          return;
+        }
+        if (res.destroyed) {
+          finish({ kind: 'client-left' });
+          return;
+        }
+        onBytes(chunk.length);
+        // The piece's memory is reused for a later read once the socket has taken it (write callback).
+        const flushed = res.write(chunk, (err) => {
+          if (!err) release();
+        });
+        // The response's own buffer is 16 KiB, less than one chunk: pausing whenever it is full would stop
+        // the node for every chunk. Up to BUFFERED_BYTES may wait in memory; beyond that, the client sets the pace.
+        if (flushed || res.writableLength < BUFFERED_BYTES) {
+          arm();
+          return;
+        }
+        // The client is slow: wait for it, and do not blame the node meanwhile.
+        clearTimeout(timer);
+        timer = undefined;
+        upstream.pause();
+        if (!waitingForDrain) {
+          waitingForDrain = true;
+          res.once('drain', onDrain);
+        }
+      },
+      end(complete) {
+        finish(complete ? { kind: 'done' } : { kind: 'failed', why: 'reset' });
+      },
+    });
   });
 }
 
-function startedOf(r: IncomingMessage): StartedResponse {
+function startedOf(r: UpstreamResponse): StartedResponse {
   const length = header(r.headers, 'content-length');
   return {
     status: r.statusCode ?? 0,
@@ -200,7 +206,7 @@ function startedOf(r: IncomingMessage): StartedResponse {
 export async function streamWithFailover(o: FailoverOptions): Promise<FailoverOutcome> {
   const failures: Array<{ node: string; detail: string }> = [];
   const queue = [...o.upstreams];
-  let first: { node: Upstream; res: IncomingMessage } | undefined;
+  let first: { node: Upstream; res: UpstreamResponse } | undefined;
   while (first === undefined) {
     const up = queue.shift();
     if (up === undefined) return { kind: 'no-upstream', failures };
@@ -211,7 +217,7 @@ export async function streamWithFailover(o: FailoverOptions): Promise<FailoverOu
       const status = r.statusCode ?? 0;
       if (status >= 500 || status === 404) {
         // 5xx: the node is unwell; 404: the version map was out of date. Either way another may serve.
-        r.resume();
+        r.discard();
         const detail = `HTTP ${status}`;
         if (status >= 500) o.report(up.name, { kind: 'failure', detail });
         failures.push({ node: up.name, detail });
@@ -293,7 +299,7 @@ async function openResume(
   o: FailoverOptions,
   want: { range: string; start: number; end: number },
   etag: string,
-): Promise<{ node: Upstream; res: IncomingMessage } | undefined> {
+): Promise<{ node: Upstream; res: UpstreamResponse } | undefined> {
   for (;;) {
     const up = queue.shift();
     if (up === undefined || o.res.destroyed) return undefined;
@@ -309,7 +315,7 @@ async function openResume(
         o.report(up.name, { kind: 'success', ttfbMs: o.clock.now() - t0 });
         return { node: up, res: r };
       }
-      r.resume();
+      r.discard();
       if ((r.statusCode ?? 0) >= 500) o.report(up.name, { kind: 'failure', detail: `HTTP ${r.statusCode}` });
     } catch (err) {
       o.report(up.name, { kind: 'failure', detail: classifyFailure(err).kind });

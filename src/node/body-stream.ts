@@ -15,6 +15,7 @@
 import { read as fsRead } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BodyFaults, BodyStates } from '../faults/fault-chain.js';
+import type { BufferPool } from './buffer-pool.js';
 
 /** Bytes start..end (inclusive) of an open file. */
 export interface FileSlice {
@@ -38,12 +39,23 @@ export class BodyStream extends Readable {
   #offset = 0;
   #states: BodyStates | undefined;
   #cancelWait: (() => void) | undefined;
+  readonly #pool: BufferPool | undefined;
 
-  constructor(pieces: readonly Piece[], chunkBytes: number, faults: BodyFaults | undefined) {
+  /**
+   * @param pool where file reads get their buffers (of `chunkBytes`); the consumer gives each chunk back
+   *   to it once written. Without one, every read gets a new buffer.
+   */
+  constructor(
+    pieces: readonly Piece[],
+    chunkBytes: number,
+    faults: BodyFaults | undefined,
+    pool?: BufferPool,
+  ) {
     super({ highWaterMark: chunkBytes });
     this.#pieces = pieces;
     this.#chunkBytes = chunkBytes;
     this.#faults = faults;
+    this.#pool = pool !== undefined && pool.size === chunkBytes ? pool : undefined;
   }
 
   override _read(): void {
@@ -92,19 +104,26 @@ export class BodyStream extends Readable {
     }
     const length = piece.end - piece.start + 1;
     const n = Math.min(length - this.#offset, Math.max(1, maxBytes));
-    const buf = Buffer.allocUnsafeSlow(n);
+    const buf = this.#pool?.take() ?? Buffer.allocUnsafeSlow(n);
     fsRead(piece.fd, buf, 0, n, piece.start + this.#offset, (err, bytesRead) => {
-      if (this.destroyed) return;
+      const fail = (e: Error) => {
+        this.#pool?.give(buf);
+        this.destroy(e);
+      };
+      if (this.destroyed) {
+        this.#pool?.give(buf);
+        return;
+      }
       if (err) {
-        this.destroy(err);
+        fail(err);
         return;
       }
       if (bytesRead === 0) {
-        this.destroy(new Error('file shrank while being read'));
+        fail(new Error('file shrank while being read'));
         return;
       }
       this.#advance(bytesRead, length);
-      this.push(bytesRead === n ? buf : buf.subarray(0, bytesRead));
+      this.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
     });
   }
 

@@ -176,7 +176,7 @@ export class FileStore {
   /** Opens a stored file for reading (through the open-file cache). The caller must `release` it. */
   async openFile(segments: string[]): Promise<OpenResult> {
     const name = segments.join('/');
-    const file = await this.cache.acquire(name, join(this.realRoot, ...segments));
+    const file = await this.cache.acquire(name, () => join(this.realRoot, ...segments));
     if (file === 'missing') return { kind: 'missing' };
     if (file === 'outside') return { kind: 'outside' };
     return {

@@ -183,7 +183,8 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       status = response.status;
       // While shutting down, tell keep-alive clients not to come back, so the socket can close now
       // instead of at the end of the grace period.
-      if (closing) response.headers.Connection = 'close';
+      // (A copy: the handler's header object may be shared by many responses, see sharedHeaders.)
+      if (closing) response = { ...response, headers: { ...response.headers, Connection: 'close' } };
       const result = await writeResponse(res, response, writeOpts);
       bytes = result.bytes;
       aborted = result.aborted;

@@ -23,6 +23,23 @@ export type Body =
       release: () => void;
     };
 
+/** Header objects reused by many responses (see sharedHeaders). */
+const shared = new WeakSet<Headers>();
+
+/**
+ * Marks a header object that many responses share (one per open file): it is frozen, so that nobody
+ * changes it for one response (copy it instead), and the writer may keep its flattened form.
+ */
+export function sharedHeaders(h: Headers): Headers {
+  Object.freeze(h);
+  shared.add(h);
+  return h;
+}
+
+export function isSharedHeaders(h: Headers): boolean {
+  return shared.has(h);
+}
+
 export interface NodeResponse {
   status: number;
   headers: Headers;
