@@ -39,6 +39,8 @@ export interface NodeHealth {
   latencyMs: number;
   uptimeS: number;
   files: number;
+  /** Body bytes the node has served since it started, live (older nodes leave it out). */
+  bytesServed?: number;
 }
 
 export type FileStat =

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../shared/random.js';
 import type { NodeSnapshot } from '../supervisor/node-process.js';
-import { DashboardHub, type NodeProbe, pushBounded, ratePerS, toMatrix } from './dashboard-hub.js';
+import {
+  DashboardHub,
+  type NodeProbe,
+  pushBounded,
+  ratePerS,
+  servedSince,
+  toMatrix,
+} from './dashboard-hub.js';
 import type { ServerEvent } from './protocol.js';
 
 describe('pushBounded', () => {
@@ -27,6 +34,16 @@ describe('ratePerS', () => {
   ];
   for (const [a, b, ms, want] of cases)
     it(`${a} → ${b} in ${ms} ms → ${want}/s`, () => assert.equal(ratePerS(a, b, ms), want));
+});
+
+describe('servedSince', () => {
+  const cases: Array<[number | undefined, number, number]> = [
+    [undefined, 500, 0],
+    [500, 800, 300],
+    [800, 100, 100],
+  ];
+  for (const [before, now, want] of cases)
+    it(`${before} → ${now}: ${want}`, () => assert.equal(servedSince(before, now), want));
 });
 
 describe('toMatrix', () => {
@@ -68,10 +85,12 @@ describe('DashboardHub over a real SSE connection', () => {
   });
   let nodes: NodeSnapshot[] = [snapshot('n1', 'up', 'http://n1'), snapshot('n2', 'down', null)];
   let probes = 0;
+  /** n1's live byte counter, as its /health reports it. */
+  let n1Bytes: number | undefined;
   const probe: NodeProbe = {
-    rtt: async () => {
+    health: async (url) => {
       probes++;
-      return 42;
+      return { rttMs: 42, bytesServed: url === 'http://n1' ? n1Bytes : undefined };
     },
     faults: async () => [{ type: 'latency', latencyMs: 40, jitterMs: 0, toxicity: 1 }],
     files: async () => [{ name: 'demo.mp4', size: 3, sha256: 'ab', version: 7 }],
@@ -203,5 +222,32 @@ describe('DashboardHub over a real SSE connection', () => {
     assert.equal(last.nodes[0]?.requestsTotal, 3, 'dropped records count too');
     assert.equal(last.nodes[0]?.bytesTotal, 10);
     assert.equal(last.nodes[1]?.rttMs.at(-1), 42, 'a node that came up is measured');
+  });
+
+  it('counts bytes from the node’s live counter once it reports one, also across a restart', async () => {
+    const page = await listen();
+    const bytesOf = async (at: number) => {
+      await page.until(at);
+      const cards = page.events.filter((e) => e.type === 'nodes');
+      const last = cards.at(-1);
+      return last?.type === 'nodes' ? last.nodes[0]?.bytesTotal : undefined;
+    };
+    const base = (await bytesOf(3)) ?? 0;
+    n1Bytes = 1000;
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(await bytesOf(page.events.length), base, 'the first reading only sets the starting point');
+    n1Bytes = 1500;
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(await bytesOf(page.events.length), base + 500);
+    // Records no longer add bytes: the counter has them already (also mid-stream).
+    hub.requests('n1', {
+      type: 'dsm-requests',
+      requests: [{ method: 'GET', path: '/a', status: 200, bytes: 400, latencyMs: 0, totalMs: 1, atMs: 1 }],
+      dropped: 0,
+    });
+    n1Bytes = 200; // restarted: its counter began again
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(await bytesOf(page.events.length), base + 700);
+    page.close();
   });
 });

@@ -36,8 +36,11 @@ import {
 
 /** How the hub reaches a node: passed in, so tests can give fakes. */
 export interface NodeProbe {
-  /** Round trip of a routine `GET /health`, ms; null when it failed or took longer than the timeout. */
-  rtt(url: string): Promise<number | null>;
+  /**
+   * A routine `GET /health`: its round trip, ms, and the node's live count of body bytes served; null
+   * when it failed or took longer than the timeout.
+   */
+  health(url: string): Promise<{ rttMs: number; bytesServed: number | undefined } | null>;
   /** The node's faults; null when it did not answer. */
   faults(url: string): Promise<ListedFault[] | null>;
   /** Its file listing; null when it did not answer. */
@@ -61,6 +64,8 @@ interface Counters {
   faults: ListedFault[] | null;
   requestsTotal: number;
   bytesTotal: number;
+  /** The node's own count at the last probe (it starts again from 0 when the node restarts). */
+  nodeBytes: number | undefined;
   /** Totals at the previous `nodes` event, for the per-second rates. */
   lastRequests: number;
   lastBytes: number;
@@ -93,6 +98,21 @@ export function pushBounded<T>(history: readonly T[], sample: T, max: number): T
  */
 export function ratePerS(before: number, after: number, elapsedMs: number): number {
   return elapsedMs > 0 ? Math.round(((after - before) * 1000) / elapsedMs) : 0;
+}
+
+/**
+ * Bytes a node served since the previous reading of its counter, which starts again from 0 when the
+ * node process restarts.
+ *
+ * | before     | now  | served since |
+ * |------------|------|--------------|
+ * | undefined  | 500  | 0 (first reading: counted by the requests so far) |
+ * | 500        | 800  | 300          |
+ * | 800        | 100  | 100 (restarted) |
+ */
+export function servedSince(before: number | undefined, now: number): number {
+  if (before === undefined) return 0;
+  return now >= before ? now - before : now;
 }
 
 /** The protocol's matrix from the nodes' listings (replica-status.ts decides each cell). */
@@ -166,7 +186,8 @@ export class DashboardHub {
     const added: DashboardRequest[] = [];
     for (const r of batch.requests) {
       c.requestsTotal++;
-      c.bytesTotal += r.bytes;
+      // Nodes that count their bytes live (/health) are counted from that; others when a request ends.
+      if (c.nodeBytes === undefined) c.bytesTotal += r.bytes;
       added.push({
         id: this.#nextRequestId++,
         atMs: r.atMs,
@@ -224,6 +245,7 @@ export class DashboardHub {
         faults: null,
         requestsTotal: 0,
         bytesTotal: 0,
+        nodeBytes: undefined,
         lastRequests: 0,
         lastBytes: 0,
         lastAtMs: this.#o.clock.now(),
@@ -290,9 +312,16 @@ export class DashboardHub {
           c.faults = null;
           return;
         }
-        const [rtt, faults] = await Promise.all([this.#o.probe.rtt(s.url), this.#o.probe.faults(s.url)]);
-        c.rtt = pushBounded(c.rtt, rtt, RTT_HISTORY);
+        const [health, faults] = await Promise.all([
+          this.#o.probe.health(s.url),
+          this.#o.probe.faults(s.url),
+        ]);
+        c.rtt = pushBounded(c.rtt, health?.rttMs ?? null, RTT_HISTORY);
         c.faults = faults;
+        if (health?.bytesServed !== undefined) {
+          c.bytesTotal += servedSince(c.nodeBytes, health.bytesServed);
+          c.nodeBytes = health.bytesServed;
+        }
       }),
     );
     const now = this.#o.clock.now();

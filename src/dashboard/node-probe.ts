@@ -17,11 +17,16 @@ export function createNodeProbe(o: {
   timeoutMs: number;
 }): NodeProbe {
   return {
-    async rtt(url) {
+    async health(url) {
       const t0 = o.clock.now();
       try {
-        await createNodeClient(url, o.probeFetch).health(AbortSignal.timeout(o.timeoutMs), { routine: true });
-        return Math.round(o.clock.now() - t0);
+        const h = await createNodeClient(url, o.probeFetch).health(AbortSignal.timeout(o.timeoutMs), {
+          routine: true,
+        });
+        return {
+          rttMs: Math.round(o.clock.now() - t0),
+          bytesServed: typeof h.bytesServed === 'number' ? h.bytesServed : undefined,
+        };
       } catch {
         return null;
       }

@@ -3,7 +3,7 @@
  * routing, path checks, preconditions and ranges. It opens files but never writes to a socket;
  * `write-response.ts` does that.
  *
- *   GET|HEAD /health         → 200 {"node","status","latencyMs","uptimeS","files"}
+ *   GET|HEAD /health         → 200 {"node","status","latencyMs","uptimeS","files","bytesServed"}
  *   GET|HEAD /_dsm/files     → 200 [{"name","size","sha256","mtime"}]
  *   GET|HEAD|PUT /_dsm/faults → the node's faults (PUT with token)   see fault-routes.ts
  *   GET|HEAD /_dsm/manifest[/digest], POST /_dsm/scrub/<path>   anti-entropy, see sync-routes.ts
@@ -49,6 +49,8 @@ export interface HandlerContext {
   /** Current simulated latency, reported by /health. */
   latencyMs: () => number;
   uptimeS: () => number;
+  /** Body bytes this node has handed to sockets since it started (live, also mid-stream), for /health. */
+  bytesServed?: () => number;
   newBoundary?: () => string;
   /** Token for PUT and DELETE; undefined makes the node read-only. */
   token: string | undefined;
@@ -176,6 +178,7 @@ export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Prom
       latencyMs: ctx.latencyMs(),
       uptimeS: Math.round(ctx.uptimeS()),
       files: await ctx.store.fileCount(),
+      bytesServed: ctx.bytesServed?.() ?? 0,
     });
   }
   if (segments[0] === '_dsm') {

@@ -104,6 +104,28 @@ describe('GET and HEAD of a file', () => {
     await unlink(join(dir, 'root', 'abandoned.bin'));
   });
 
+  it('logs how far an abandoned download got, not 0 bytes', async () => {
+    const big = Buffer.alloc(32 * 1024 * 1024, 7);
+    await writeFile(join(dir, 'root', 'left.bin'), big);
+    try {
+      const res = await fetch(`${url}/left.bin`);
+      const reader = res.body?.getReader();
+      const first = await reader?.read();
+      assert.ok((first?.value?.length ?? 0) > 0);
+      await reader?.cancel();
+      let entry: (typeof requests)[number] | undefined;
+      for (let i = 0; i < 100 && !entry; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        entry = requests.find((r) => r.path === '/left.bin');
+      }
+      assert.equal(entry?.aborted, true);
+      assert.ok((entry?.bytes ?? 0) > 0, `bytes ${entry?.bytes}`);
+      assert.ok((entry?.bytes ?? 0) < big.length);
+    } finally {
+      await unlink(join(dir, 'root', 'left.bin'));
+    }
+  });
+
   it('serves nested folders and encoded names', async () => {
     const res = await fetch(`${url}/films/a%20b.webm`);
     assert.equal(res.status, 200);
@@ -282,6 +304,34 @@ describe('listings and health', () => {
     await (await fetch(`${url}/health`)).arrayBuffer();
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(requests.filter((r) => r.path === '/health').length, before + 1);
+  });
+
+  it('does not log routine polls of /_dsm/faults and /_dsm/files either, but a file is always logged', async () => {
+    const count = (p: string) => requests.filter((r) => r.path === p).length;
+    const routine = { headers: { 'X-Dsm-Probe': '1' } };
+    const before = { faults: count('/_dsm/faults'), files: count('/_dsm/files'), nums: count('/nums.txt') };
+    await (await fetch(`${url}/_dsm/faults`, routine)).arrayBuffer();
+    await (await fetch(`${url}/_dsm/files`, routine)).arrayBuffer();
+    await (await fetch(`${url}/nums.txt`, routine)).arrayBuffer();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(count('/_dsm/faults'), before.faults);
+    assert.equal(count('/_dsm/files'), before.files);
+    assert.equal(count('/nums.txt'), before.nums + 1);
+  });
+
+  it('counts the body bytes it served in /health, live, but not those of routine polls', async () => {
+    const served = async () =>
+      (
+        (await (await fetch(`${url}/health`, { headers: { 'X-Dsm-Probe': '1' } })).json()) as {
+          bytesServed: number;
+        }
+      ).bytesServed;
+    const before = await served();
+    const again = await served();
+    assert.equal(again, before, 'routine polls add nothing');
+    const body = await (await fetch(`${url}/nums.txt`, { headers: { Range: 'bytes=0-4' } })).arrayBuffer();
+    assert.equal(body.byteLength, 5);
+    assert.equal(await served(), before + 5);
   });
 
   it('reports health as JSON', async () => {

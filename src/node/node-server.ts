@@ -78,6 +78,9 @@ export interface NodeServer {
   close(): Promise<void>;
 }
 
+/** What a routine poll may ask for; a file request is always logged, whatever its headers. */
+const ROUTINE_TARGETS = new Set(['/health', '/_dsm/faults', '/_dsm/files']);
+
 const CLIENT_ERROR_STATUS: Record<string, string> = {
   HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
   ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
@@ -103,12 +106,14 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       'Content-Range, Content-Length, ETag, X-Served-By, Accept-Ranges, Last-Modified, X-Dsm-Version, Repr-Digest',
     'X-Content-Type-Options': 'nosniff',
   };
+  const served = { bytes: 0 };
   const ctx = {
     nodeName: opts.name,
     store,
     maxRanges: opts.maxRanges ?? DEFAULTS.maxRanges,
     latencyMs: () => faults.current('latency')?.latencyMs ?? 0,
     uptimeS: () => (clock.now() - startedAt) / 1000,
+    bytesServed: () => served.bytes,
     token: opts.token,
     maxUploadBytes: opts.maxUploadBytes ?? DEFAULTS.maxUploadMiB * 1024 * 1024,
     newVersion: () => newVersion(clock.wallMs(), opts.rng),
@@ -136,11 +141,16 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
     const t0 = clock.now();
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
+    // Periodic polls of the gateway and the dashboard (X-Dsm-Probe, see client/node-client.ts): neither
+    // logged nor counted as bytes served, so the terminal and the dashboard show requests, not polls.
+    const routine =
+      method === 'GET' && req.headers['x-dsm-probe'] !== undefined && ROUTINE_TARGETS.has(target);
     // The fault API is never faulted: not before its answer (below), nor in its body.
     const writeOpts = {
       common,
       headOnly: method === 'HEAD',
       faults: isFaultsTarget(target) ? undefined : faults,
+      served: routine ? undefined : served,
     };
     let bytes = 0;
     let aborted = false;
@@ -190,14 +200,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       aborted = result.aborted;
     }
     if (isRoutineSync(method, target, req.headers['x-dsm-node'], status)) return;
-    // The gateway's once-a-second health probes (X-Dsm-Probe, see client/node-client.ts) are not logged.
-    if (
-      method === 'GET' &&
-      target === '/health' &&
-      status === 200 &&
-      req.headers['x-dsm-probe'] !== undefined
-    )
-      return;
+    if (routine && status === 200) return;
     opts.log.request({
       method,
       path: printable(target),

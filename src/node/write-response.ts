@@ -38,6 +38,11 @@ export interface WriteOptions {
   smallFileBytes?: number;
   /** The node's faults; undefined (or none with a body hook) sends bodies untouched. */
   faults?: BodyFaults;
+  /**
+   * Body bytes handed to sockets so far, over all responses, counted as they go (a long stream adds
+   * piece by piece): `/health` reports it, so the dashboard shows a node's live throughput.
+   */
+  served?: { bytes: number };
 }
 
 /** The common headers as [name, value] pairs, computed once per object. */
@@ -93,14 +98,18 @@ export async function writeResponse(
     // The client went away, the disk failed mid-body, or a `reset` fault cut the body: the socket cannot
     // carry a clean error now.
     if (!res.destroyed) res.destroy();
-    return { bytes: err instanceof BodyCut ? err.sentBytes : 0, aborted: true };
+    return { bytes: err instanceof BodyEnded ? err.sentBytes : 0, aborted: true };
   }
 }
 
-/** A body ended early by a `reset` fault. */
-class BodyCut extends Error {
-  constructor(readonly sentBytes: number) {
-    super('body cut by a reset fault');
+/** A streamed body ended early (a `reset` fault, or the client went away), after `sentBytes`. */
+class BodyEnded extends Error {
+  constructor(
+    readonly sentBytes: number,
+    why: string,
+    cause?: unknown,
+  ) {
+    super(why, { cause });
   }
 }
 
@@ -108,10 +117,11 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
   const small = opts.smallFileBytes ?? DEFAULTS.smallFileBytes;
   const chunk = opts.readChunkBytes ?? DEFAULTS.readChunkBytes;
   const faults = opts.faults;
+  const served = opts.served ?? { bytes: 0 };
   if (faults !== undefined && faults.bodyStages.length !== 0 && body.kind !== 'empty') {
     // Paced or cut: every body, however small, goes piece by piece.
     try {
-      return await streamPieces(res, piecesOf(body), chunk, faults);
+      return await streamPieces(res, piecesOf(body), chunk, faults, served);
     } finally {
       discardBody(body);
     }
@@ -122,6 +132,7 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
       return 0;
     case 'bytes':
       res.end(body.data);
+      served.bytes += body.data.length;
       return body.data.length;
     case 'file': {
       const length = body.end - body.start + 1;
@@ -129,6 +140,7 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
         const cached = body.file.data;
         if (cached) {
           res.end(cached.subarray(body.start, body.end + 1));
+          served.bytes += length;
           return length;
         }
         if (length <= small) {
@@ -141,16 +153,17 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
           }
           // 'finish': the socket has every byte, the buffer may serve the next read.
           res.end(buf, () => pool.give(mem));
+          served.bytes += length;
           return length;
         }
-        return await streamPieces(res, piecesOf(body), chunk, faults);
+        return await streamPieces(res, piecesOf(body), chunk, faults, served);
       } finally {
         body.release();
       }
     }
     case 'multipart':
       try {
-        return await streamPieces(res, piecesOf(body), chunk, faults);
+        return await streamPieces(res, piecesOf(body), chunk, faults, served);
       } finally {
         body.release();
       }
@@ -188,16 +201,22 @@ async function streamPieces(
   pieces: Piece[],
   chunk: number,
   faults: BodyFaults | undefined,
+  served: { bytes: number },
 ): Promise<number> {
   const pool = poolOf(chunk);
   const source = new BodyStream(pieces, chunk, faults, pool);
   // After a cut the response ends short of its Content-Length; `res` lets go of the socket at the end,
   // so keep it to close the connection once the bytes let through are out.
   const socket = res.socket;
-  await pipeInto(source, res, pool);
+  try {
+    await pipeInto(source, res, pool, served);
+  } catch (err) {
+    // The log line says how far the body got before the client left (not 0).
+    throw new BodyEnded(source.sentBytes, 'the response ended early', err);
+  }
   if (source.cut) {
     socket?.destroySoon();
-    throw new BodyCut(source.sentBytes);
+    throw new BodyEnded(source.sentBytes, 'body cut by a reset fault');
   }
   return source.sentBytes;
 }
@@ -207,7 +226,12 @@ async function streamPieces(
  * (a write's callback; pipeline does not say when a chunk is written). Resolves on the response's
  * 'finish'; rejects, destroying the source, if either side fails or the response closes first.
  */
-function pipeInto(source: BodyStream, res: ServerResponse, pool: BufferPool): Promise<void> {
+function pipeInto(
+  source: BodyStream,
+  res: ServerResponse,
+  pool: BufferPool,
+  served: { bytes: number },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let waitingForDrain = false;
@@ -228,6 +252,7 @@ function pipeInto(source: BodyStream, res: ServerResponse, pool: BufferPool): Pr
       source.resume();
     };
     const onData = (chunk: Buffer) => {
+      served.bytes += chunk.length;
       const more = res.write(chunk, (err) => {
         if (!err) pool.give(chunk);
       });
