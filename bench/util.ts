@@ -283,8 +283,10 @@ export function spawnTracked(
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  // 'close', not 'exit': it comes after the last output, so `output()` is whole once this resolves
+  // ('exit' can come first: a curl's `-w` line was sometimes missing, counted as a failed client).
   const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
+    child.on('close', (code, signal) => resolve(code ?? signal ?? -1));
     child.on('error', () => resolve(-1));
   });
   const alive = () => child.exitCode === null && child.signalCode === null;
