@@ -15,21 +15,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
 import { type DsmProcess, projectRoot, spawnDsm, stopDsm, tempDir, waitForOutput } from './helpers.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
+export { CHROMIUM, CHROMIUM_ARGS };
 
 /** Tests must not pick up a token from the environment they run in. */
 export const ENV = { DSM_TOKEN: '' };

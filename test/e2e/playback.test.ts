@@ -13,24 +13,12 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
 import { projectRoot, type RunningNode, startNode, tempDir } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SAMPLE = join(projectRoot, 'samples', 'demo.mp4');
 const SCREENSHOT = join(projectRoot, 'test-results', 'playback.png');
 const SEEK_TO = 30;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 interface VideoState {
   currentTime: number;
