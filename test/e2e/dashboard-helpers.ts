@@ -18,8 +18,6 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
 import { type DsmProcess, projectRoot, spawnDsm, stopDsm, tempDir, waitForOutput } from './helpers.js';
 
-export { CHROMIUM, CHROMIUM_ARGS };
-
 /** Tests must not pick up a token from the environment they run in. */
 export const ENV = { DSM_TOKEN: '' };
 
