@@ -240,6 +240,7 @@ async function runCluster(flags: ClusterFlags, ctx: CliContext, deps: ClusterDep
         hub,
         actions: createClusterActions({
           snapshots: () => supervisor.snapshots(),
+          configFile: cfg.file,
           token: token.token,
           fetch: deps.fetch,
           probeFetch: probeHttp.fetch,

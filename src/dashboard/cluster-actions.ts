@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { classifyFailure } from '../client/classify-failure.js';
 import { createNodeClient, type FetchLike } from '../client/node-client.js';
@@ -24,6 +24,8 @@ import type { PickAnswer, UploadAnswer, UploadProgress } from './protocol.js';
 
 export interface ActionsOptions {
   snapshots(): NodeSnapshot[];
+  /** nodes.json, named in the error for a node it does not list. */
+  configFile: string;
   token: string;
   /** For the fault calls (global fetch: undici). */
   fetch: typeof fetch;
@@ -52,7 +54,7 @@ export function createClusterActions(o: ActionsOptions) {
     if (!s) {
       throw new DsmError('DSM_NODE_NOT_IN_CONFIG', {
         name,
-        file: 'nodes.json',
+        file: o.configFile,
         names: o
           .snapshots()
           .map((n) => n.name)
@@ -126,14 +128,22 @@ export function createClusterActions(o: ActionsOptions) {
       const tmp = join(o.tmpDir ?? tmpdir(), `dsm-upload-${randomUUID()}`);
       try {
         let received = 0;
-        body.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > o.maxUploadBytes)
-            body.destroy(
-              new DsmError('DSM_TOO_LARGE', { name, limit: `${Math.round(o.maxUploadBytes / 1048576)} MiB` }),
-            );
+        const limit = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            received += chunk.length;
+            if (received > o.maxUploadBytes) {
+              cb(
+                new DsmError('DSM_TOO_LARGE', {
+                  name,
+                  limit: `${Math.round(o.maxUploadBytes / 1048576)} MiB`,
+                }),
+              );
+              return;
+            }
+            cb(null, chunk);
+          },
         });
-        await pipeline(body, createWriteStream(tmp));
+        await pipeline(body, limit, createWriteStream(tmp));
         let last = 0;
         const progress = (
           sent: ReadonlyMap<string, number>,
