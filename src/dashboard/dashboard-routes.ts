@@ -45,10 +45,40 @@ function queryOf(req: IncomingMessage): URLSearchParams {
   return new URL(req.url ?? '/', 'http://localhost').searchParams;
 }
 
+/**
+ * The page's cookie: set once the page was opened with a right `?token=`, so that the page can drop the
+ * token from the address bar (a projected screen shows it to the whole class) and still reload, as
+ * Jupyter does. One per port: two clusters on one machine do not overwrite each other's. It only opens
+ * the page and its event stream; every action still needs `Authorization: Bearer` (no CSRF through it).
+ */
+export function cookieName(hostHeader: string | undefined): string {
+  const port = /:(\d+)$/.exec(hostHeader ?? '')?.[1] ?? '80';
+  return `dsm_token_${port}`;
+}
+
+/**
+ * A cookie's value from a Cookie header.
+ *
+ * | header                     | name | value     |
+ * |----------------------------|------|-----------|
+ * | `a=1; dsm_token_8000=xyz`  | dsm_token_8000 | 'xyz' |
+ * | `dsm_token_8001=xyz`       | dsm_token_8000 | undefined |
+ * | (none)                     | any  | undefined |
+ */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
 function givenToken(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  return queryOf(req).get('token') ?? undefined;
+  return (
+    queryOf(req).get('token') ?? cookieValue(req.headers.cookie, cookieName(req.headers.host)) ?? undefined
+  );
 }
 
 async function readSmallBody(req: IncomingMessage, max: number): Promise<string> {
@@ -137,7 +167,14 @@ export function dashboardRoutes(o: DashboardRoutesOptions): Route[] {
         const body = Buffer.from(
           granted ? renderIndex(index, { token: o.token, lang: o.lang }) : tokenPage(),
         );
+        const cookie: Record<string, string> =
+          granted && queryOf(req).get('token') !== null
+            ? {
+                'Set-Cookie': `${cookieName(req.headers.host)}=${o.token}; HttpOnly; SameSite=Strict; Path=/`,
+              }
+            : {};
         res.writeHead(granted ? 200 : 401, {
+          ...cookie,
           'Content-Type': 'text/html; charset=utf-8',
           'Content-Length': body.length,
           'Cache-Control': 'no-store',

@@ -322,4 +322,34 @@ describe('dashboard API on a real cluster', () => {
     withToken.close();
     assert.equal(withToken.status, 200);
   });
+
+  it('sets the page cookie when opened with ?token=, and lets that cookie alone open the page again', async () => {
+    const get = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; setCookie: string[] }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, setCookie: res.headers['set-cookie'] ?? [] }),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    // As from another machine (a Host that is not loopback): the URL with the token, then a reload.
+    const host = { Host: `192.0.2.7:${port}` };
+    const first = await get(`/?token=${token}`, host);
+    assert.equal(first.status, 200);
+    const cookie = first.setCookie[0] ?? '';
+    assert.equal(cookie, `dsm_token_${port}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    assert.equal((await get('/', host)).status, 401);
+    const pair = cookie.split(';')[0] as string;
+    assert.equal((await get('/', { ...host, Cookie: pair })).status, 200);
+    assert.equal((await get('/', { ...host, Cookie: `dsm_token_${port}=nope` })).status, 401);
+    // The cookie never authorizes an action: those need the Bearer header.
+    const action = await fetch(`${base}/_dsm/cluster/nodes/node1/stop`, {
+      method: 'POST',
+      headers: { Cookie: pair },
+    });
+    assert.equal(action.status, 401);
+  });
 });
