@@ -15,6 +15,7 @@ import {
   fstat as fstatCb,
   open as openCb,
   read as readCb,
+  readSync,
   realpath as realpathCb,
 } from 'node:fs';
 import { promisify } from 'node:util';
@@ -34,6 +35,23 @@ export function readAt(
   return new Promise((resolve, reject) => {
     readCb(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)));
   });
+}
+
+/**
+ * `readFully` without the thread pool, for small reads (a ≤ 64 KiB range) that the page cache almost
+ * always holds. Measured on the range workload (random 64 KiB ranges, 32 connections, 3 interleaved
+ * pairs, 2026-11-25): 170 µs of CPU per request instead of 206 µs, +9% requests/s — each async read
+ * costs two thread hand-offs and their context switches. The event loop waits for the copy (a few µs
+ * from the page cache; a disk read on a miss), as an nginx worker does on a read without `aio`.
+ */
+export function readFullySync(fd: number, buf: Buffer, position: number): number {
+  let off = 0;
+  while (off < buf.length) {
+    const n = readSync(fd, buf, off, buf.length - off, position + off);
+    if (n === 0) break;
+    off += n;
+  }
+  return off;
 }
 
 /** Reads until `buf` is full or the file ends; returns the bytes read. */

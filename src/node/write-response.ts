@@ -20,7 +20,7 @@ import type { BodyFaults } from '../faults/fault-chain.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { BodyStream, type Piece } from './body-stream.js';
 import { type BufferPool, poolOf } from './buffer-pool.js';
-import { readFully } from './open-file-cache.js';
+import { readFullySync } from './open-file-cache.js';
 import { type Body, discardBody, type Headers, isSharedHeaders, type NodeResponse } from './response.js';
 
 export interface WriteResult {
@@ -147,7 +147,7 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
           const pool = poolOf(small);
           const mem = pool.take();
           const buf = mem.subarray(0, length);
-          if ((await readFully(body.file.fd, buf, body.start)) < length) {
+          if (readFullySync(body.file.fd, buf, body.start) < length) {
             pool.give(mem);
             throw new Error('file shrank while being read');
           }
