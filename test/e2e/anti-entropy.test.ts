@@ -21,13 +21,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { randomFile as randomFileIn, sha256, sha256OfFile, smallFile as smallFileIn } from './files.js';
 import { tempDir } from './helpers.js';
 import { ProcessPool, type TrackedNode, type TrackedProcess } from './processes.js';
 
@@ -138,34 +138,9 @@ async function listedSha(node: NodeName, name: string): Promise<string | undefin
   return (await listing(node))?.find((f) => f.name === name && !f.deleted)?.sha256 ?? undefined;
 }
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+const randomFile = (name: string, size: number) => randomFileIn(join(dir, 'files'), name, size);
 
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: MiB })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-async function randomFile(name: string, size: number): Promise<string> {
-  const path = join(dir, 'files', name);
-  const out = createWriteStream(path);
-  for (let written = 0; written < size; ) {
-    const chunk = randomFillSync(Buffer.allocUnsafe(Math.min(4 * MiB, size - written)));
-    written += chunk.length;
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return path;
-}
-
-async function smallFile(name: string, data: Buffer): Promise<string> {
-  const path = join(dir, 'files', name);
-  await writeFile(path, data);
-  return path;
-}
+const smallFile = (name: string, data: Buffer) => smallFileIn(join(dir, 'files'), name, data);
 
 async function replicate(file: string, args: string[] = []) {
   const r = await dsm(['replicate', file, '--config', config, '--json', ...args]);

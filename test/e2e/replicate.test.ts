@@ -17,15 +17,15 @@
  * - a re-replicated file has a new ETag, so a browser's conditional GET gets the new bytes (200).
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { type ClientRequest, type IncomingHttpHeaders, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reprDigest } from '../../src/shared/checksum.js';
+import { randomFile as randomFileIn, sha256, sha256OfFile, smallFile as smallFileIn } from './files.js';
 import { tempDir } from './helpers.js';
 import { ProcessPool, rawHttp, type TrackedNode, type TrackedProcess } from './processes.js';
 
@@ -160,35 +160,9 @@ async function replicateJson(
   return { code: r.code, json: parseJson<ReplicateJson>(r.stdout, 'dsm replicate --json'), stderr: r.stderr };
 }
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+const randomFile = (name: string, size: number) => randomFileIn(join(dir, 'files'), name, size);
 
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: MiB })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** A file of random bytes in tmp/files/; written in 4 MiB pieces, never whole in memory. */
-async function randomFile(name: string, size: number): Promise<string> {
-  const path = join(dir, 'files', name);
-  const out = createWriteStream(path);
-  for (let written = 0; written < size; ) {
-    const chunk = randomFillSync(Buffer.allocUnsafe(Math.min(4 * MiB, size - written)));
-    written += chunk.length;
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return path;
-}
-
-async function smallFile(name: string, data: Buffer): Promise<string> {
-  const path = join(dir, 'files', name);
-  await writeFile(path, data);
-  return path;
-}
+const smallFile = (name: string, data: Buffer) => smallFileIn(join(dir, 'files'), name, data);
 
 interface HttpAnswer {
   status: number;
