@@ -23,7 +23,7 @@ import { type NodeConfig, nodeConfigSchema } from '../shared/config-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
-import { seededRng } from '../shared/random.js';
+import { seededRng, systemClock } from '../shared/random.js';
 import { createRequestFeed } from '../shared/request-feed.js';
 import { resolveToken } from '../shared/token.js';
 import type { CliContext } from './cli-context.js';
@@ -174,7 +174,7 @@ async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise
         send: (batch) => {
           if (process.connected) process.send?.(batch);
         },
-        wallMs: Date.now,
+        wallMs: systemClock.wallMs,
         flushIntervalMs: DEFAULTS.requestFeedIntervalMs,
         maxBatch: DEFAULTS.requestFeedMaxBatch,
       })

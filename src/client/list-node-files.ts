@@ -12,7 +12,6 @@ export interface ListedEntry {
   version?: number | null;
   deleted?: boolean;
 }
-type ListedFile = ListedEntry;
 
 export async function listNodeFiles(
   url: string,
@@ -20,7 +19,7 @@ export async function listNodeFiles(
   timeoutMs: number,
   /** `routine`: a periodic poll (the dashboard's matrix) that the node need not log. */
   opts: { routine?: boolean } = {},
-): Promise<ListedFile[] | null> {
+): Promise<ListedEntry[] | null> {
   try {
     const res = await fetchFn(`${url}/_dsm/files`, {
       signal: AbortSignal.timeout(timeoutMs),
@@ -32,7 +31,7 @@ export async function listNodeFiles(
     }
     const body: unknown = await res.json();
     if (!Array.isArray(body)) return null;
-    return body.filter((f): f is ListedFile => typeof (f as ListedFile | null)?.name === 'string');
+    return body.filter((f): f is ListedEntry => typeof (f as ListedEntry | null)?.name === 'string');
   } catch {
     return null;
   }

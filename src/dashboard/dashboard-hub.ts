@@ -130,6 +130,11 @@ export function toMatrix(
   };
 }
 
+/** One Server-Sent Events message (WHATWG HTML §9.2.6): the event as JSON on one `data:` line. */
+function frame(e: ServerEvent): string {
+  return `data: ${JSON.stringify(e)}\n\n`;
+}
+
 export class DashboardHub {
   readonly #o: HubOptions;
   readonly #pages = new Set<ServerResponse>();
@@ -365,11 +370,11 @@ export class DashboardHub {
 
   #broadcast(e: ServerEvent): void {
     if (this.#pages.size === 0) return;
-    const frame = `data: ${JSON.stringify(e)}\n\n`;
-    for (const res of this.#pages) res.write(frame);
+    const f = frame(e);
+    for (const res of this.#pages) res.write(f);
   }
 
   #sendTo(res: ServerResponse, e: ServerEvent): void {
-    res.write(`data: ${JSON.stringify(e)}\n\n`);
+    res.write(frame(e));
   }
 }

@@ -22,6 +22,7 @@ import { createHttpFetch } from '../client/http-fetch.js';
 import { createNodeClient } from '../client/node-client.js';
 import { DsmError } from '../shared/errors.js';
 import { quoted } from '../shared/format.js';
+import { sendError } from '../shared/json-response.js';
 import type { Clock } from '../shared/random.js';
 import { nameOf, parseTargetPath, urlPathOf } from '../shared/safe-path.js';
 import { startActiveProbe } from './active-probe.js';
@@ -87,18 +88,6 @@ export interface Gateway {
 }
 
 const RESERVED_FIRST = new Set(['health', '_dsm']);
-
-function sendError(res: ServerResponse, err: DsmError) {
-  const body = Buffer.from(
-    JSON.stringify({ error: { code: err.code, message: err.message, params: err.params } }),
-  );
-  res.writeHead(err.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': body.length,
-    'Cache-Control': 'no-store',
-  });
-  res.end(body);
-}
 
 export function createGateway(o: GatewayOptions): Gateway {
   const stats = new Map<string, NodeStats>(o.nodes.map((n) => [n.name, NEW_NODE]));

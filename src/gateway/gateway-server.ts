@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
+import { sendError } from '../shared/json-response.js';
 import { listen } from '../shared/listen.js';
 import { GATEWAY_PREFIX, type Gateway } from './gateway-handler.js';
 
@@ -30,14 +31,7 @@ export async function startGatewayServer(o: {
       err = new DsmError('DSM_METHOD_NOT_ALLOWED', { method: printable(method), allowed: 'GET, HEAD' });
     if (err) {
       req.resume();
-      const body = Buffer.from(
-        JSON.stringify({ error: { code: err.code, message: err.message, params: err.params } }),
-      );
-      res.writeHead(err.status, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Content-Length': body.length,
-      });
-      res.end(body);
+      sendError(res, err);
       return;
     }
     o.gateway.handle(req, res).catch(() => res.destroy());

@@ -96,10 +96,6 @@ export const FORWARDED_REQUEST_HEADERS = [
   'if-unmodified-since',
 ];
 
-function header(h: Readonly<Record<string, string>>, name: string): string | undefined {
-  return h[name];
-}
-
 /** Sends one request; resolves with the response head, rejects on error or when no head came in time. */
 function openUpstream(
   up: Upstream,
@@ -194,12 +190,12 @@ function pump(
 }
 
 function startedOf(r: UpstreamResponse): StartedResponse {
-  const length = header(r.headers, 'content-length');
+  const length = r.headers['content-length'];
   return {
     status: r.statusCode ?? 0,
     contentLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
-    contentRange: header(r.headers, 'content-range'),
-    contentType: header(r.headers, 'content-type'),
+    contentRange: r.headers['content-range'],
+    contentType: r.headers['content-type'],
   };
 }
 
@@ -239,14 +235,14 @@ export async function streamWithFailover(o: FailoverOptions): Promise<FailoverOu
   }
   const headers: Record<string, string> = { 'X-Served-By': first.node.name, 'Cache-Control': 'no-store' };
   for (const h of FORWARDED_RESPONSE_HEADERS) {
-    const v = header(first.res.headers, h);
+    const v = first.res.headers[h];
     if (v !== undefined) headers[h] = v;
   }
   res.writeHead(first.res.statusCode ?? 502, headers);
   o.onServing?.({ node: first.node.name, atByte: 0 });
 
   const status = first.res.statusCode ?? 0;
-  const etag = header(first.res.headers, 'etag');
+  const etag = first.res.headers.etag;
   const resumable = o.method === 'GET' && (status === 200 || status === 206) && etag?.startsWith('"');
   const started = startedOf(first.res);
   let sent = 0;
@@ -306,10 +302,10 @@ async function openResume(
     const t0 = o.clock.now();
     try {
       const r = await openUpstream(up, o, 'GET', { Range: want.range, 'If-Match': etag });
-      const cr = header(r.headers, 'content-range') ?? '';
+      const cr = r.headers['content-range'] ?? '';
       if (
         r.statusCode === 206 &&
-        header(r.headers, 'etag') === etag &&
+        r.headers.etag === etag &&
         cr.startsWith(`bytes ${want.start}-${want.end}/`)
       ) {
         o.report(up.name, { kind: 'success', ttfbMs: o.clock.now() - t0 });

@@ -26,6 +26,7 @@ import { parseTargetPath } from '../shared/safe-path.js';
 import { handleFaults, isFaultsTarget } from './fault-routes.js';
 import type { FileStore } from './file-store.js';
 import { indexPage } from './index-page.js';
+import type { FileEntry } from './manifest.js';
 import { multipartLayout, newBoundary } from './multipart.js';
 import { errorResponse, type Headers, jsonResponse, type NodeResponse, sharedHeaders } from './response.js';
 import { handleSyncPost, handleSyncRead, isScrubTarget } from './sync-routes.js';
@@ -96,7 +97,7 @@ interface FileMemo {
   /** The same plus Content-Length: a whole-file 200 (shared: see sharedHeaders). */
   full: Headers;
 }
-type FileEntryLike = { sha256: string; version: string | number };
+type FileEntryLike = Pick<FileEntry, 'sha256' | 'version'>;
 const memos = new WeakMap<object, FileMemo>();
 
 function memoOf(
@@ -202,22 +203,16 @@ async function serveFile(req: NodeRequest, segments: string[], ctx: HandlerConte
   const memo = memoOf(file, entry, name);
   const { etag, validators, type, headers } = memo;
   const h = req.headers;
-  const ifMatch = h['if-match'];
-  const ifNoneMatch = h['if-none-match'];
-  const ifModifiedSince = h['if-modified-since'];
-  const ifUnmodifiedSince = h['if-unmodified-since'];
-  // Without any conditional header every branch of evaluatePreconditions ends in 'proceed'.
-  const pre =
-    ifMatch === undefined &&
-    ifNoneMatch === undefined &&
-    ifModifiedSince === undefined &&
-    ifUnmodifiedSince === undefined
-      ? 'proceed'
-      : evaluatePreconditions(
-          req.method,
-          { ifMatch, ifNoneMatch, ifModifiedSince, ifUnmodifiedSince },
-          validators,
-        );
+  const pre = evaluatePreconditions(
+    req.method,
+    {
+      ifMatch: h['if-match'],
+      ifNoneMatch: h['if-none-match'],
+      ifModifiedSince: h['if-modified-since'],
+      ifUnmodifiedSince: h['if-unmodified-since'],
+    },
+    validators,
+  );
   if (pre !== 'proceed') {
     release();
     if (pre === 'not-modified') {

@@ -108,10 +108,10 @@ export class OpenFileCache {
   constructor(private readonly opts: OpenFileCacheOptions) {}
 
   /**
-   * An open file for `name` at `path`, with one reference taken; `release` it when done. `path` may be
-   * a function, called only on a miss (a hit needs no path: joining it showed in profiles).
+   * An open file for `name`, with one reference taken; `release` it when done. `path` gives its path,
+   * called only on a miss (a hit needs no path: joining it showed in profiles).
    */
-  async acquire(name: string, path: string | (() => string)): Promise<OpenFile | 'missing' | 'outside'> {
+  async acquire(name: string, path: () => string): Promise<OpenFile | 'missing' | 'outside'> {
     const hit = this.entries.get(name);
     if (hit && !hit.stale && hit.expiresAt > this.opts.now()) {
       hit.refs++;
@@ -120,7 +120,7 @@ export class OpenFileCache {
     // Concurrent misses for one name share one open.
     let pending = this.opening.get(name);
     if (!pending) {
-      pending = this.openEntry(name, typeof path === 'string' ? path : path());
+      pending = this.openEntry(name, path());
       this.opening.set(name, pending);
       void pending.finally(() => this.opening.delete(name));
     }

@@ -22,8 +22,6 @@
 
 import type { ListedEntry } from '../client/list-node-files.js';
 
-export type { ListedEntry };
-
 export interface NodeListing {
   node: string;
   files: readonly ListedEntry[] | null;

@@ -54,6 +54,15 @@ export function evaluatePreconditions(
   h: ConditionalHeaders,
   v: Validators,
 ): PreconditionResult {
+  // Most requests carry no conditional header: every branch below would end in 'proceed', and parsing
+  // the ETag for nothing showed in profiles of the range and small-file workloads.
+  if (
+    h.ifMatch === undefined &&
+    h.ifNoneMatch === undefined &&
+    h.ifModifiedSince === undefined &&
+    h.ifUnmodifiedSince === undefined
+  )
+    return 'proceed';
   const current = parseEtag(v.etag);
   const lastModified = seconds(v.lastModifiedMs);
   const safe = method === 'GET' || method === 'HEAD';

@@ -5,14 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DsmError } from '../shared/errors.js';
+import { sendJson } from '../shared/json-response.js';
 import { controlClient } from './control-client.js';
-import {
-  type ClusterControl,
-  type ControlServer,
-  type Route,
-  sendJson,
-  startControlServer,
-} from './control-server.js';
+import { type ClusterControl, type ControlServer, type Route, startControlServer } from './control-server.js';
 import type { NodeStatus } from './supervisor.js';
 
 const TOKEN = 'a-token-of-at-least-16-chars';

@@ -20,6 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { DsmError, ERRORS, type ErrorCode, isDsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
+import { sendError, sendJson } from '../shared/json-response.js';
 import { listen } from '../shared/listen.js';
 import { bearerMatches } from '../shared/token.js';
 import { clusterPage } from './cluster-page.js';
@@ -67,26 +68,6 @@ export interface ControlServer {
   port(): number;
   url(): string;
   close(): Promise<void>;
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-) {
-  const body = Buffer.from(JSON.stringify(value));
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': body.length,
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  res.end(body);
-}
-
-export function sendError(res: ServerResponse, err: DsmError, headers: Record<string, string> = {}) {
-  sendJson(res, err.status, { error: { code: err.code, message: err.message, params: err.params } }, headers);
 }
 
 /** The routes of the control API itself. */
