@@ -22,13 +22,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { randomFile as randomFileIn, sha256, sha256OfFile, smallFile as smallFileIn } from './files.js';
-import { tempDir } from './helpers.js';
+import { freePorts, tempDir } from './helpers.js';
 import { ProcessPool, type TrackedNode, type TrackedProcess } from './processes.js';
 
 const TOKEN = `anti-entropy-test-${randomBytes(12).toString('hex')}`;
@@ -55,17 +53,6 @@ const running = new Map<NodeName, TrackedNode>();
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = Array.from({ length: n }, () => createServer());
-  for (const s of servers) {
-    s.listen(0, '127.0.0.1');
-    await once(s, 'listening');
-  }
-  const out = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return out;
-}
 
 const rootOf = (node: NodeName) => join(dir, `n${node.slice(-1)}`);
 const urlOf = (node: NodeName) => `http://127.0.0.1:${ports.get(node)}`;

@@ -12,7 +12,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
@@ -30,21 +29,6 @@ export const VIDEO_BUFFERED = `(() => { const v = document.querySelector('video'
 export const VIDEO_ERROR = `(() => { const v = document.querySelector('video'); return v && v.error ? v.error.code + ' ' + v.error.message : null; })()`;
 /** The node the player's overlay names ('' while it names none). */
 export const SERVED_BY = `(document.querySelector('[data-testid="served-by"]')?.dataset.node ?? '')`;
-
-/**
- * `n` ports free now on 127.0.0.1 (listened on with port 0, then closed), for a nodes.json whose nodes
- * must know each other's ports (anti-entropy): a cluster on port 0 cannot tell its nodes where the
- * others are.
- */
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = Array.from({ length: n }, () => createServer());
-  await Promise.all(
-    servers.map((srv) => new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()))),
-  );
-  const ports = servers.map((srv) => (srv.address() as { port: number }).port);
-  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
-  return ports;
-}
 
 /** One node of the nodes.json the session writes (its root is `<name>/storage`). */
 export interface ClusterNode {

@@ -23,14 +23,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Response } from 'playwright-core';
 import {
   DashboardSession,
-  freePorts,
   id,
   SERVED_BY,
   VIDEO_BUFFERED,
   VIDEO_ERROR,
   VIDEO_TIME,
 } from './dashboard-helpers.js';
-import { projectRoot } from './helpers.js';
+import { freePorts, projectRoot } from './helpers.js';
 
 const SCREENSHOT = join(projectRoot, 'test-results', 'dashboard-scenarios.png');
 const NODES = ['node1', 'node2', 'node3'];

@@ -3,12 +3,10 @@
  * the CLI reading the same file, and a client that sees each fault as a viewer would.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { tempDir } from './helpers.js';
+import { freePorts, tempDir } from './helpers.js';
 import { ProcessPool, type TrackedNode } from './processes.js';
 
 const TOKEN = 'e2e-fault-token-0123456789';
@@ -20,22 +18,13 @@ let tmp: { path: string; cleanup: () => Promise<void> };
 let config: string;
 let node: TrackedNode;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 const dsmFault = (...args: string[]) =>
   pool.run(['fault', 'node1', '--config', config, ...args], { cwd: tmp.path, env: ENV, timeoutMs: 15_000 });
 
 before(async () => {
   tmp = await tempDir('dsm-fault-');
   config = join(tmp.path, 'nodes.json');
-  const port = await freePort();
+  const port = (await freePorts(1))[0] as number;
   await writeFile(config, JSON.stringify({ token: TOKEN, nodes: [{ name: 'node1', port, root: 'n1' }] }));
   node = await pool.startNode(['node', '--config', config, '--name', 'node1', '--seed', '7'], {
     cwd: tmp.path,

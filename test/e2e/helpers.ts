@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,4 +138,18 @@ export async function stopDsm(p: DsmProcess, killAfterMs = 10_000): Promise<void
   const killer = setTimeout(() => p.child.kill('SIGKILL'), killAfterMs);
   await p.exited;
   clearTimeout(killer);
+}
+
+/**
+ * `n` ports free right now on 127.0.0.1 (all held open together, so they differ), for a nodes.json whose
+ * nodes must know each other's ports (anti-entropy): port 0 would not tell them.
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  await Promise.all(
+    servers.map((srv) => new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()))),
+  );
+  const ports = servers.map((srv) => (srv.address() as { port: number }).port);
+  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  return ports;
 }

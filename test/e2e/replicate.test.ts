@@ -18,15 +18,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { type ClientRequest, type IncomingHttpHeaders, request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reprDigest } from '../../src/shared/checksum.js';
 import { randomFile as randomFileIn, sha256, sha256OfFile, smallFile as smallFileIn } from './files.js';
-import { tempDir } from './helpers.js';
+import { freePorts, tempDir } from './helpers.js';
 import { ProcessPool, rawHttp, type TrackedNode, type TrackedProcess } from './processes.js';
 
 const TOKEN = `replicate-test-${randomBytes(12).toString('hex')}`;
@@ -59,17 +57,6 @@ function alive(p: TrackedProcess): boolean {
 }
 
 /** Ports that were free a moment ago: bind port 0 (all at once, so they differ), read, close. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = Array.from({ length: n }, () => createServer());
-  for (const s of servers) {
-    s.listen(0, '127.0.0.1');
-    await once(s, 'listening');
-  }
-  const out = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return out;
-}
-
 function rootOf(node: NodeName): string {
   return join(dir, `n${node.slice(-1)}`);
 }
