@@ -7,8 +7,9 @@
  *
  * The supervisor forwards each node's log lines behind its name in its own colour, reports crashes
  * (restarting only with --restart), serves its control API (status, stop/start a node; see
- * supervisor/control-server.ts) on nodes.json's `supervisor` address, 127.0.0.1:8000 by default, and
- * seeds samples/demo.mp4 when no node holds a video yet.
+ * supervisor/control-server.ts) on nodes.json's `supervisor` address, 127.0.0.1:8000 by default, with
+ * the gateway (`/stream/<name>`) and the dashboard (`/`, src/dashboard/) on the same port, and seeds
+ * samples/demo.mp4 when no node holds a video yet.
  *
  * Stopping: Ctrl+C or SIGTERM stops every node (SIGTERM, SIGKILL after a grace period), waits until
  * each process has ended, then exits 0. A second Ctrl+C exits at once; the nodes then notice that their
@@ -105,7 +106,7 @@ export function clusterCommand(
 ): Command {
   const cmd = new Command('cluster')
     .description(
-      'start every node of nodes.json as its own process, with a control API to stop and start them',
+      'start every node of nodes.json as its own process, with the gateway, the live dashboard and a control API',
     )
     .option('--config <file>', `the cluster file, written with 3 example nodes if missing`, DEFAULT_CONFIG)
     .option(
@@ -114,7 +115,7 @@ export function clusterCommand(
       portArg,
     )
     .option('--host <address>', `address of the supervisor (default: from nodes.json, else ${DEFAULTS.host})`)
-    .option('--open', 'open the browser on the cluster page (only on a terminal, never in CI)')
+    .option('--open', 'open the browser on the dashboard (only on a terminal, never in CI)')
     .option('--no-open', 'do not open the browser')
     .option('--restart', 'restart crashed nodes, waiting longer after each quick crash');
   cmd.action((flags: ClusterFlags) => run(runCluster(flags, ctx, deps)));

@@ -1,5 +1,6 @@
 /**
- * The supervisor's `/` page until the dashboard exists: the nodes, their state and links to them.
+ * The supervisor's `/` page when the dashboard is not built (dsm run from sources without `npm run build`):
+ * the nodes, their state and links to them.
  * Reloads itself every 2 s, so that a stopped or crashed node shows up without a click.
  */
 import { escapeHtml } from '../shared/format.js';

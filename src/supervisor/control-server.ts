@@ -1,7 +1,7 @@
 /**
  * The supervisor's HTTP server, on nodes.json's `supervisor` address (127.0.0.1:8000 by default):
  *
- *   GET  /                                → 200 HTML: the nodes, with links (a placeholder for the dashboard)
+ *   GET  /                                → 200 HTML: the nodes, with links (when the dashboard is not built)
  *   GET  /_dsm/cluster/status             → 200 {"supervisor":{"pid","url","configFile"},"nodes":[NodeStatus]}
  *   POST /_dsm/cluster/nodes/<name>/stop  → 200 {"changed","node"}   needs Authorization: Bearer <token>
  *   POST /_dsm/cluster/nodes/<name>/start → 200 {"changed","node"}   needs Authorization: Bearer <token>
@@ -9,12 +9,12 @@
  *   anything else                         → 404 DSM_NO_ROUTE
  *
  * A plain node:http server with a tiny route table, on purpose: the gateway (`/stream/<name>`) and the
- * dashboard (`/` and its assets) will mount here as more `Route`s, passed in as `routes`; they are
- * tried before the built-in ones, so the dashboard's `/` replaces the placeholder page. A handler gets
- * the raw request and response, so that the gateway can stream.
+ * dashboard (`/`, its assets and API: dashboard/dashboard-routes.ts) mount here as more `Route`s, passed
+ * in as `routes`; they are tried before the built-in ones, so the dashboard's `/` replaces the plain page.
+ * A handler gets the raw request and response, so that the gateway can stream and uploads are read.
  *
- * Errors are JSON `{"error":{"code","message","params"}}`: with the params, the CLI can word the
- * message in the user's language (see control-client.ts).
+ * Errors are JSON `{"error":{"code","message","params"}}` (shared/json-response.ts): with the params,
+ * the CLI can word the message in the user's language (see control-client.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
