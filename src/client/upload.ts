@@ -92,26 +92,27 @@ export class Upload {
     return !this.failed && !this.req.destroyed && this.req.writable;
   }
 
-  /** Writes a chunk; resolves when the socket can take more (back-pressure), rejects if the upload fails. */
-  write(chunk: Buffer): Promise<void> | undefined {
-    if (this.req.write(chunk)) return undefined;
+  /**
+   * Writes a chunk; resolves once the socket has taken it (handed to the kernel), so that the caller
+   * may reuse the buffer; rejects if the upload fails or closes first.
+   */
+  write(chunk: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
-      const onDrain = () => {
-        cleanup();
-        resolve();
-      };
       const onGone = () => {
         cleanup();
         reject(this.failed ?? new Error('the upload was closed'));
       };
       const cleanup = () => {
-        this.req.off('drain', onDrain);
         this.req.off('close', onGone);
         this.req.off('error', onGone);
       };
-      this.req.on('drain', onDrain);
       this.req.on('close', onGone);
       this.req.on('error', onGone);
+      this.req.write(chunk, (err) => {
+        cleanup();
+        if (err) reject(this.failed ?? err);
+        else resolve();
+      });
     });
   }
 

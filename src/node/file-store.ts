@@ -269,24 +269,39 @@ export class FileStore {
     const tmp = join(this.realRoot, INTERNAL_DIR, 'tmp', `${randomUUID()}.part`);
     const hash = createHash('sha256');
     let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        size += chunk.length;
-        if (size > opts.maxBytes)
-          return cb(new DsmError('DSM_TOO_LARGE', { name, limit: formatBytes(opts.maxBytes) }));
-        if (opts.expectedLength !== undefined && size > opts.expectedLength) {
-          return cb(
-            new DsmError('DSM_LENGTH_MISMATCH', { name, expected: opts.expectedLength, actual: `more` }),
-          );
-        }
-        hash.update(chunk);
-        cb(null, chunk);
-      },
-    });
     try {
       const handle = await open(tmp, 'wx');
+      const syncEvery = DEFAULTS.uploadSyncEveryBytes;
+      let syncedAt = 0;
+      let syncing = false;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          size += chunk.length;
+          if (size > opts.maxBytes)
+            return cb(new DsmError('DSM_TOO_LARGE', { name, limit: formatBytes(opts.maxBytes) }));
+          if (opts.expectedLength !== undefined && size > opts.expectedLength) {
+            return cb(
+              new DsmError('DSM_LENGTH_MISMATCH', { name, expected: opts.expectedLength, actual: `more` }),
+            );
+          }
+          hash.update(chunk);
+          // Write what has arrived so far to disk while the rest comes: otherwise the whole file waits
+          // in the page cache and the fsync below writes it all while the client waits. One at a time;
+          // a failure here shows again in that final fsync.
+          if (syncEvery > 0 && !syncing && size - syncedAt >= syncEvery) {
+            syncedAt = size;
+            syncing = true;
+            handle.datasync().then(
+              () => (syncing = false),
+              () => (syncing = false),
+            );
+          }
+          cb(null, chunk);
+        },
+      });
       // `flush`: fsync before the stream closes the file, so it is durable before it becomes visible
-      // (after a power cut the name holds either the old or the new bytes).
+      // (after a power cut the name holds either the old or the new bytes). close() waits for a
+      // background datasync still running.
       await pipeline(body, counter, handle.createWriteStream({ flush: true, highWaterMark: 1024 * 1024 }));
       const sha256 = hash.digest('hex');
       if (opts.expectedLength !== undefined && size !== opts.expectedLength) {

@@ -1,7 +1,10 @@
 /**
  * Replication of one file to every node: the file is read ONCE and each chunk is hashed and written
- * to all uploads at the same time (one read, N uploads, never the whole file in memory). The slowest
- * live node sets the pace through back-pressure; a node that fails or stops reading for
+ * to all uploads at the same time (one read, N uploads, never the whole file in memory). Chunks are read
+ * into a small ring of buffers, each reused once every upload's socket has taken it: no buffer is
+ * allocated per chunk, so a 1 GiB file does not make 1 GiB of garbage (which cost this process an
+ * eighth of its CPU in V8's mark-compacts, perf, 1 GiB to 3 nodes). The slowest live node sets the
+ * pace: a buffer still held by it cannot be refilled; a node that fails or stops reading for
  * `stallTimeoutMs` is dropped and the others go on. The SHA-256 goes to every node in a trailer and
  * each node verifies it before the file becomes visible; the answer's sha256 is checked again here.
  *
@@ -10,8 +13,7 @@
  *                                └─► PUT node3 ─► …   (slowest live node gates the next read)
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { classifyFailure } from '../client/classify-failure.js';
 import { Upload, type UploadAnswer, type UploadTarget } from '../client/upload.js';
 import { reprDigest } from '../shared/checksum.js';
@@ -54,7 +56,7 @@ export interface ReplicateOptions {
   stallTimeoutMs?: number;
   chunkBytes?: number;
   clock?: Clock;
-  /** Called after every chunk with the bytes each node has taken so far. */
+  /** Called after every chunk with the bytes handed to each node's upload so far. */
   onProgress?: (sent: ReadonlyMap<string, number>, size: number) => void;
 }
 
@@ -162,19 +164,30 @@ export async function replicateFile(opts: ReplicateOptions): Promise<ReplicateRe
   await Promise.all(uploads.map((u) => u.ready));
   const hash = createHash('sha256');
   const chunkBytes = opts.chunkBytes ?? DEFAULTS.bulkReadChunkBytes;
-  for await (const data of createReadStream(opts.file, { highWaterMark: chunkBytes })) {
-    const chunk = data as Buffer;
-    hash.update(chunk);
-    const live = uploads.filter(alive);
-    if (live.length === 0) break;
-    const waits: Promise<void>[] = [];
-    for (const u of live) {
-      const p = u.write(chunk);
-      sent.set(u.target.node, (sent.get(u.target.node) ?? 0) + chunk.length);
-      if (p) waits.push(waitFor(u, p));
+  const ring = Array.from({ length: DEFAULTS.replicateRingBuffers }, () =>
+    Buffer.allocUnsafeSlow(chunkBytes),
+  );
+  /** Per ring slot: settles when every upload has taken (or dropped) the chunk in it. */
+  const held: Promise<unknown>[] = ring.map(() => Promise.resolve());
+  const file = await open(opts.file, 'r');
+  try {
+    for (let position = 0, slot = 0; ; slot = (slot + 1) % ring.length) {
+      await held[slot];
+      const live = uploads.filter(alive);
+      if (live.length === 0) break;
+      const buffer = ring[slot] as Buffer;
+      const { bytesRead } = await file.read(buffer, 0, chunkBytes, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const chunk = bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      held[slot] = Promise.all(live.map((u) => waitFor(u, u.write(chunk))));
+      for (const u of live) sent.set(u.target.node, (sent.get(u.target.node) ?? 0) + bytesRead);
+      opts.onProgress?.(sent, size);
     }
-    if (waits.length > 0) await Promise.all(waits);
-    opts.onProgress?.(sent, size);
+    await Promise.all(held);
+  } finally {
+    await file.close();
   }
   const sha256 = hash.digest('hex');
   const digest = reprDigest(sha256);
