@@ -85,6 +85,8 @@ export interface PutOptions {
   expectedSha256: () => string | undefined;
   maxBytes: number;
   nodeName: string;
+  /** Background fdatasync every this many bytes (0: only the final fsync). Default DEFAULTS.uploadSyncEveryBytes. */
+  syncEveryBytes?: number;
 }
 
 export type PutResult =
@@ -271,7 +273,7 @@ export class FileStore {
     let size = 0;
     try {
       const handle = await open(tmp, 'wx');
-      const syncEvery = DEFAULTS.uploadSyncEveryBytes;
+      const syncEvery = opts.syncEveryBytes ?? DEFAULTS.uploadSyncEveryBytes;
       let syncedAt = 0;
       let syncing = false;
       const counter = new Transform({

@@ -89,6 +89,21 @@ describe('replicateFile', () => {
     }
   });
 
+  it('reuses its read buffers many times over without mixing chunks (16 KiB chunks, 1,281 reads)', async () => {
+    const r = await replicateFile({
+      file,
+      name: 'small-chunks.mp4',
+      targets: targets(),
+      token: TOKEN,
+      version: newVersion(Date.now(), Math.random),
+      chunkBytes: 16 * 1024,
+    });
+    for (const o of r.outcomes) assert.ok(o.kind === 'stored' && o.verified, JSON.stringify(o));
+    for (const n of nodes) {
+      assert.ok((await readFile(join(n.store.root, 'small-chunks.mp4'))).equals(content));
+    }
+  });
+
   it('keeps going when a node is down, and says why it failed', async () => {
     const dead = { node: 'node4', base: `http://127.0.0.1:${await freePort()}` };
     const r = await replicateFile({
