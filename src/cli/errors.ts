@@ -18,6 +18,7 @@ const USAGE_CODES = new Set([
   'DSM_PORT_IN_USE',
   'DSM_LISTEN_FAILED',
   'DSM_ROOT_UNUSABLE',
+  'DSM_BAD_NAME',
 ]);
 
 export function exitCodeFor(err: unknown): number {

@@ -38,12 +38,32 @@ async function runLs(flags: LsFlags, ctx: CliContext): Promise<number> {
     })),
   );
   const rows = replicaRows(listings);
-  const healthy = rows.every((r) => r.healthy);
+  const down = listings.filter((l) => l.files === null).map((l) => l.node);
+  // A node that cannot be asked may miss anything: the matrix is not known to be whole.
+  const healthy = down.length === 0 && rows.every((r) => r.healthy);
   if (flags.json) {
     ctx.stdout.write(
       `${JSON.stringify({ nodes: listings.map((l) => ({ node: l.node, up: l.files !== null })), files: rows }, null, 2)}\n`,
     );
     return healthy ? EXIT_OK : EXIT_FAILED;
+  }
+  if (rows.length === 0 && down.length === listings.length) {
+    ctx.stderr.write(
+      tr(ctx.lang, {
+        en: `dsm: no node answered (${down.join(', ')}): is the cluster running? Start it with "npx dsm cluster".\n`,
+        'pt-BR': `dsm: nenhum nó respondeu (${down.join(', ')}): o cluster está rodando? Inicie com "npx dsm cluster".\n`,
+      }),
+    );
+    return EXIT_FAILED;
+  }
+  if (rows.length === 0 && down.length > 0) {
+    ctx.stdout.write(
+      tr(ctx.lang, {
+        en: `No files on the nodes that answered; no answer from ${down.join(', ')}.\n`,
+        'pt-BR': `Nenhum arquivo nos nós que responderam; sem resposta de ${down.join(', ')}.\n`,
+      }),
+    );
+    return EXIT_FAILED;
   }
   if (rows.length === 0) {
     ctx.stdout.write(

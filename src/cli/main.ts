@@ -3,6 +3,7 @@
  * Exit codes: 0 ok, 1 failed, 2 bad usage.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { tr } from '../shared/i18n.js';
 import { makeContext } from './cli-context.js';
 import { clusterCommand } from './cluster-command.js';
 import { EXIT_USAGE, reportError } from './errors.js';
@@ -17,12 +18,24 @@ import { startCommand } from './start-command.js';
 import { statusCommand } from './status-command.js';
 import { stopCommand } from './stop-command.js';
 
+const HINT = { en: 'add --help to see every flag', 'pt-BR': 'use --help para ver todas as opções' };
+
 export async function main(argv: string[]): Promise<number> {
   const ctx = makeContext(argv);
   let pending: Promise<number> | undefined;
   const run = (p: Promise<number>) => {
     pending = p;
   };
+  /**
+   * Commander's usage errors as one line like every other error of dsm, the hint on the same line:
+   * `dsm: unknown option '--bogus' (add --help to see every flag)`.
+   */
+  const usageErrorsOn = (cmd: Command): Command =>
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(`dsm: ${s.trim().replace(/^error: /, '')} (${tr(ctx.lang, HINT)})\n`),
+    });
   const program = new Command('dsm')
     .description(
       'distributed-streaming-mini: a small distributed video store to show latency, replication and availability',
@@ -30,16 +43,9 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-v, --version')
     .addOption(
       new Option('--lang <lang>', 'language of messages (default: from LANG)').choices(['en', 'pt-BR']),
-    )
-    .exitOverride()
-    .showHelpAfterError('(add --help to see every flag)')
-    .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    });
-  program.addCommand(
-    nodeCommand(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'),
-  );
+    );
+  usageErrorsOn(program);
+  program.addCommand(usageErrorsOn(nodeCommand(ctx, run)));
   for (const cmd of [
     replicateCommand,
     rmCommand,
@@ -51,11 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     stopCommand,
     startCommand,
   ]) {
-    program.addCommand(cmd(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'));
+    program.addCommand(usageErrorsOn(cmd(ctx, run)));
   }
-  program.addCommand(
-    pickCommand(ctx, run).exitOverride().showHelpAfterError('(add --help to see every flag)'),
-  );
+  program.addCommand(usageErrorsOn(pickCommand(ctx, run)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -14,7 +14,7 @@ import { DsmError } from '../shared/errors.js';
 import { formatBytes } from '../shared/format.js';
 import { tr } from '../shared/i18n.js';
 import { seededRng } from '../shared/random.js';
-import { storableName } from '../shared/safe-path.js';
+import { storableNameOf } from '../shared/safe-path.js';
 import { newVersion } from '../shared/version.js';
 import type { CliContext } from './cli-context.js';
 import { loadClusterAccess } from './cluster-config.js';
@@ -63,15 +63,23 @@ async function runReplicate(file: string, flags: ReplicateFlags, ctx: CliContext
   const lang = ctx.lang;
   const s = await stat(file).catch(() => undefined);
   if (!s?.isFile()) {
+    const why = !s
+      ? { en: 'no such file', 'pt-BR': 'arquivo inexistente' }
+      : s.isDirectory()
+        ? {
+            en: 'it is a folder: replicate the files in it one by one',
+            'pt-BR': 'é uma pasta: replique os arquivos dela um a um',
+          }
+        : { en: 'not a regular file', 'pt-BR': 'não é um arquivo comum' };
     throw new DsmError('DSM_USAGE', {
       detail: tr(lang, {
-        en: `Cannot read ${file}: no such file`,
-        'pt-BR': `Não foi possível ler ${file}: arquivo inexistente`,
+        en: `Cannot read ${file}: ${why.en}`,
+        'pt-BR': `Não foi possível ler ${file}: ${why['pt-BR']}`,
       }),
     });
   }
   const name = flags.as ?? basename(file);
-  const checked = storableName(`/${name.split('/').map(encodeURIComponent).join('/')}`);
+  const checked = storableNameOf(name);
   if (checked.kind === 'bad')
     throw new DsmError('DSM_BAD_NAME', { name: JSON.stringify(name), reason: checked.reason });
   const access = await loadClusterAccess(flags.config, ctx, { createToken: true });

@@ -4,13 +4,18 @@
  */
 import { ROUTINE_PROBE_HEADER } from './node-client.js';
 
-/** One entry of a node's listing: a stored file, or a tombstone (`deleted`). */
+/**
+ * One entry of a node's listing: a stored file, a tombstone (`deleted`), or a copy the node found
+ * corrupt and quarantined until a peer repairs it (`corrupt`, with what its bytes hashed to).
+ */
 export interface ListedEntry {
   name: string;
   size?: number;
   sha256?: string | null;
   version?: number | null;
   deleted?: boolean;
+  corrupt?: boolean;
+  actualSha256?: string;
 }
 
 export async function listNodeFiles(

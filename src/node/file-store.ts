@@ -25,6 +25,7 @@ import {
   realpath,
   rename,
   rm,
+  rmdir,
   stat,
   unlink,
 } from 'node:fs/promises';
@@ -62,6 +63,19 @@ export interface TombstoneInfo {
   name: string;
   deleted: true;
   version: number;
+  updatedAt: string;
+}
+
+/** A copy the scrubber found corrupt and moved aside, until a peer's healthy copy replaces it. */
+export interface CorruptInfo {
+  name: string;
+  corrupt: true;
+  version: number;
+  /** What the bytes should hash to (the version's SHA-256). */
+  sha256: string;
+  /** What they hashed to. */
+  actualSha256: string;
+  /** ISO 8601 time it was found. */
   updatedAt: string;
 }
 
@@ -242,6 +256,22 @@ export class FileStore {
       .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
+  /** Copies found corrupt and quarantined, while no healthy copy has replaced them. */
+  corrupted(): CorruptInfo[] {
+    return this.manifest
+      .quarantinedAll()
+      .filter(([name]) => this.manifest.get(name) === undefined)
+      .map(([name, q]) => ({
+        name,
+        corrupt: true as const,
+        version: q.version,
+        sha256: q.sha256,
+        actualSha256: q.actualSha256,
+        updatedAt: q.at,
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
   /** Number of files, re-counted at most once a second (health checks are frequent). */
   async fileCount(): Promise<number> {
     if (this.clock.now() - this.countedAt > 1000) await this.list();
@@ -377,13 +407,22 @@ export class FileStore {
       await this.checkParentInside(name);
       await mkdir(dirname(final), { recursive: true });
       const existed = await stat(final).then(
-        (s) => {
-          if (s.isDirectory()) throw new DsmError('DSM_NAME_IS_FOLDER', { name });
-          return true;
-        },
+        (s) => (s.isDirectory() ? 'folder' : true),
         () => false,
       );
-      await rename(tmp, final);
+      // An empty folder in the way (left by hand, or by an older build that kept folders after a delete)
+      // goes; a folder with files in it is refused (rmdir fails with ENOTEMPTY).
+      if (existed === 'folder') {
+        await rmdir(final).catch(() => {
+          throw new DsmError('DSM_NAME_IS_FOLDER', { name });
+        });
+      }
+      await rename(tmp, final).catch(async (err) => {
+        if (!isNotFound(err)) throw err;
+        // A delete of the last file in this folder pruned it in the meantime: make it again.
+        await mkdir(dirname(final), { recursive: true });
+        await rename(tmp, final);
+      });
       this.cache.invalidate(name);
       const s = await stat(final);
       const entry: FileEntry = {
@@ -396,7 +435,7 @@ export class FileStore {
       this.manifest.setFile(name, entry);
       await this.manifest.flush();
       this.countedAt = Number.NEGATIVE_INFINITY;
-      return { kind: 'stored', created: !existed, entry };
+      return { kind: 'stored', created: existed !== true, entry };
     } catch (err) {
       if (errno(err) === 'EEXIST' || errno(err) === 'ENOTDIR' || errno(err) === 'EISDIR') {
         throw new DsmError('DSM_NAME_IS_FOLDER', { name });
@@ -446,6 +485,7 @@ export class FileStore {
         await unlink(path);
         this.cache.invalidate(name);
         existed = true;
+        await this.pruneEmptyFolders(name);
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
@@ -454,6 +494,25 @@ export class FileStore {
       this.countedAt = Number.NEGATIVE_INFINITY;
       return { existed };
     });
+  }
+
+  /**
+   * Removes the folders of `name` that a delete left empty, deepest first, up to the root (as MinIO
+   * does): an empty `films/` would otherwise stay and block a later file named `films`.
+   */
+  private async pruneEmptyFolders(name: string): Promise<void> {
+    let dir = dirname(this.pathOf(name));
+    while (dir !== this.realRoot && dir.startsWith(this.realRoot + sep)) {
+      // Fails on a folder that still holds something (ENOTEMPTY): then its parents do too.
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
+      dir = dirname(dir);
+    }
   }
 
   private enqueueHash(name: string): void {

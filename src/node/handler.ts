@@ -4,7 +4,8 @@
  * `write-response.ts` does that.
  *
  *   GET|HEAD /health         → 200 {"node","status","latencyMs","uptimeS","files","bytesServed"}
- *   GET|HEAD /_dsm/files     → 200 [{"name","size","sha256","mtime"}]
+ *   GET|HEAD /_dsm/files     → 200 [{"name","size","sha256","mtime","version"}], tombstones
+ *                              {"name","deleted":true,"version"} and quarantined copies {"name","corrupt":true,…}
  *   GET|HEAD|PUT /_dsm/faults → the node's faults (PUT with token)   see fault-routes.ts
  *   GET|HEAD /_dsm/manifest[/digest], POST /_dsm/scrub/<path>   anti-entropy, see sync-routes.ts
  *   GET|HEAD /               → 200 HTML index
@@ -184,7 +185,11 @@ export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Prom
   }
   if (segments[0] === '_dsm') {
     if (name === '_dsm/files')
-      return jsonResponse(200, [...(await ctx.store.list()), ...ctx.store.tombstones()]);
+      return jsonResponse(200, [
+        ...(await ctx.store.list()),
+        ...ctx.store.tombstones(),
+        ...ctx.store.corrupted(),
+      ]);
     return handleSyncRead(name, req, ctx) ?? errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
   }
   return serveFile(req, segments, ctx);

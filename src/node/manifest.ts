@@ -168,6 +168,11 @@ export class Manifest {
     return [...this.tombs.entries()];
   }
 
+  /** Quarantine records of copies found corrupt and not yet replaced by a healthy one. */
+  quarantinedAll(): Array<[string, Quarantined]> {
+    return [...this.lost.entries()];
+  }
+
   private scheduleSave(): void {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {

@@ -99,6 +99,11 @@ describe('Scrubber.check on a real folder', () => {
     assert.ok(!(await store.list()).some((f) => f.name === 'rot.bin'));
     assert.notEqual(store.manifestDigest(), digestBefore);
     assert.equal(store.manifest.quarantined('rot.bin')?.version, 20);
+    // Listed as corrupt (GET /_dsm/files), so that `dsm ls` and the dashboard can say so until repaired.
+    assert.deepEqual(
+      store.corrupted().map((c) => [c.name, c.version, c.sha256 === sha(data), c.actualSha256 === sha(data)]),
+      [['rot.bin', 20, true, false]],
+    );
     const q = await readdir(join(dir, '.dsm', 'quarantine'));
     assert.equal(q.length, 1);
     assert.match(q[0] ?? '', /-v20-.*rot\.bin$/);
@@ -108,6 +113,7 @@ describe('Scrubber.check on a real folder', () => {
     const again = await store1('rot.bin', data, 20);
     assert.equal(again.kind, 'stored');
     assert.equal(store.manifest.quarantined('rot.bin'), undefined);
+    assert.deepEqual(store.corrupted(), []);
     assert.equal(await scrubber.check('rot.bin'), 'ok');
   });
 

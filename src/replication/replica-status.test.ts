@@ -56,4 +56,33 @@ describe('replicaRows', () => {
     ]);
     assert.equal(row?.healthy, true);
   });
+
+  it('shows a copy its node quarantined as corrupt, with the SHA-256 its bytes had', () => {
+    const [row] = replicaRows([
+      { node: 'n1', files: [{ name: 'x.mp4', sha256: A, version: 9, size: 3 }] },
+      { node: 'n2', files: [{ name: 'x.mp4', corrupt: true, sha256: A, actualSha256: B, version: 9 }] },
+      { node: 'n3', files: [{ name: 'x.mp4', corrupt: true, sha256: A, actualSha256: B, version: 7 }] },
+    ]);
+    assert.deepEqual(
+      row?.cells.map((c) => [c.state, c.sha256]),
+      [
+        ['ok', A],
+        ['corrupt', B],
+        ['stale', B],
+      ],
+    );
+    assert.deepEqual(row?.newest, { version: 9, sha256: A, deleted: false, size: 3 });
+    assert.equal(row?.healthy, false);
+  });
+
+  it('keeps a row for a file whose only copy was found corrupt', () => {
+    const rows = replicaRows([
+      { node: 'n1', files: [{ name: 'x.mp4', corrupt: true, sha256: A, actualSha256: B, version: 9 }] },
+      { node: 'n2', files: [] },
+    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.cells.map((c) => c.state)]),
+      [['x.mp4', ['corrupt', 'missing']]],
+    );
+  });
 });

@@ -9,6 +9,7 @@
  * | v9 sha ab…                                 | ok        |
  * | v9 sha null (still hashing)                | ok        |
  * | v9 sha cd…  (same version, other bytes)    | corrupt   |
+ * | quarantined v9 (the node found it corrupt) | corrupt   |
  * | v7                                         | stale     |
  * | nothing                                    | missing   |
  * | tombstone v9 (newest is the delete)        | deleted   |
@@ -48,6 +49,9 @@ export function replicaRows(listings: readonly NodeListing[]): ReplicaRow[] {
   const newest = new Map<string, ReplicaRow['newest']>();
   for (const l of listings) {
     for (const f of l.files ?? []) {
+      // A quarantined copy names the version it should be, not bytes anyone holds: it only counts
+      // when no node lists anything else for the name (below).
+      if (f.corrupt) continue;
       const v = f.version ?? 0;
       const cur = newest.get(f.name);
       // Higher version wins; at equal versions a known hash beats an unknown one.
@@ -61,6 +65,13 @@ export function replicaRows(listings: readonly NodeListing[]): ReplicaRow[] {
       }
     }
   }
+  for (const l of listings) {
+    for (const f of l.files ?? []) {
+      if (f.corrupt && !newest.has(f.name)) {
+        newest.set(f.name, { version: f.version ?? 0, sha256: f.sha256 ?? null, deleted: false, size: null });
+      }
+    }
+  }
   const rows: ReplicaRow[] = [];
   for (const name of [...newest.keys()].sort()) {
     const n = newest.get(name) as ReplicaRow['newest'];
@@ -68,9 +79,10 @@ export function replicaRows(listings: readonly NodeListing[]): ReplicaRow[] {
       if (l.files === null) return { node: l.node, state: 'unknown', version: null, sha256: null };
       const f = l.files.find((x) => x.name === name);
       const version = f?.version ?? null;
-      const sha256 = f && !f.deleted ? (f.sha256 ?? null) : null;
+      const sha256 = f?.corrupt ? (f.actualSha256 ?? null) : f && !f.deleted ? (f.sha256 ?? null) : null;
       let state: CellState;
       if (!f) state = n.deleted ? 'deleted' : 'missing';
+      else if (f.corrupt) state = (f.version ?? 0) < n.version ? 'stale' : 'corrupt';
       else if (f.deleted) state = n.deleted ? 'deleted' : 'missing';
       else if ((f.version ?? 0) < n.version) state = 'stale';
       else if (n.sha256 && f.sha256 && f.sha256 !== n.sha256) state = 'corrupt';

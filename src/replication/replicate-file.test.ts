@@ -119,6 +119,18 @@ describe('replicateFile', () => {
     assert.ok(d?.kind === 'failed' && d.reason === 'refused', JSON.stringify(d));
   });
 
+  it('names the real SHA-256 of the file even when no node took any of it', async () => {
+    const r = await replicateFile({
+      file,
+      name: 'nowhere.mp4',
+      targets: [{ node: 'node9', base: `http://127.0.0.1:${await freePort()}` }],
+      token: TOKEN,
+      version: newVersion(Date.now(), Math.random),
+    });
+    assert.equal(r.sha256, createHash('sha256').update(content).digest('hex'));
+    assert.equal(r.outcomes[0]?.kind, 'failed');
+  });
+
   it('reports a wrong token and an older version per node', async () => {
     let r = await replicateFile({ file, name: 'c.mp4', targets: targets(), token: 'wrong', version: 5 });
     assert.deepEqual(
@@ -146,6 +158,7 @@ describe('outcomeOfAnswer', () => {
     [507, {}, 'failed disk-full'],
     [400, { error: { code: 'DSM_DIGEST_MISMATCH' } }, 'failed digest-mismatch'],
     [400, { error: { code: 'DSM_BAD_NAME' } }, 'failed bad-name'],
+    [409, { error: { code: 'DSM_NAME_IS_FOLDER' } }, 'failed name-is-folder'],
     [500, {}, 'failed http'],
   ];
   for (const [status, body, expected] of table) {

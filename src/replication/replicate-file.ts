@@ -30,6 +30,7 @@ export type FailureReason =
   | 'disk-full'
   | 'digest-mismatch'
   | 'bad-name'
+  | 'name-is-folder'
   | 'http'
   | 'error';
 
@@ -77,6 +78,7 @@ export interface ReplicateResult {
  * | 200, result 'unchanged'         | stored unchanged                |
  * | 401                             | failed unauthorized             |
  * | 403 DSM_READ_ONLY               | failed read-only                |
+ * | 409 DSM_NAME_IS_FOLDER          | failed name-is-folder           |
  * | 409                             | failed stale                    |
  * | 413                             | failed too-large                |
  * | 507                             | failed disk-full                |
@@ -103,17 +105,19 @@ export function outcomeOfAnswer(
       ? 'unauthorized'
       : error.code === 'DSM_READ_ONLY'
         ? 'read-only'
-        : status === 409
-          ? 'stale'
-          : status === 413
-            ? 'too-large'
-            : status === 507
-              ? 'disk-full'
-              : error.code === 'DSM_DIGEST_MISMATCH'
-                ? 'digest-mismatch'
-                : error.code === 'DSM_BAD_NAME'
-                  ? 'bad-name'
-                  : 'http';
+        : error.code === 'DSM_NAME_IS_FOLDER'
+          ? 'name-is-folder'
+          : status === 409
+            ? 'stale'
+            : status === 413
+              ? 'too-large'
+              : status === 507
+                ? 'disk-full'
+                : error.code === 'DSM_DIGEST_MISMATCH'
+                  ? 'digest-mismatch'
+                  : error.code === 'DSM_BAD_NAME'
+                    ? 'bad-name'
+                    : 'http';
   return { node, kind: 'failed', reason, detail, bytes, ms };
 }
 
@@ -173,14 +177,15 @@ export async function replicateFile(opts: ReplicateOptions): Promise<ReplicateRe
   try {
     for (let position = 0, slot = 0; ; slot = (slot + 1) % ring.length) {
       await held[slot];
+      // With no node left the file is still read to the end: the summary names its real SHA-256.
       const live = uploads.filter(alive);
-      if (live.length === 0) break;
       const buffer = ring[slot] as Buffer;
       const { bytesRead } = await file.read(buffer, 0, chunkBytes, position);
       if (bytesRead === 0) break;
       position += bytesRead;
       const chunk = bytesRead === chunkBytes ? buffer : buffer.subarray(0, bytesRead);
       hash.update(chunk);
+      if (live.length === 0) continue;
       held[slot] = Promise.all(live.map((u) => waitFor(u, u.write(chunk))));
       for (const u of live) sent.set(u.target.node, (sent.get(u.target.node) ?? 0) + bytesRead);
       opts.onProgress?.(sent, size);

@@ -71,7 +71,13 @@ export async function loadClusterConfig(file: string): Promise<LoadedConfig> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DsmError('DSM_CONFIG_NOT_FOUND', { file });
-    throw new DsmError('DSM_CONFIG_INVALID', { file, detail: (err as Error).message });
+    const detail =
+      code === 'EISDIR'
+        ? 'it is a folder: pass the nodes.json file inside it'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'no permission to read it'
+          : (err as Error).message;
+    throw new DsmError('DSM_CONFIG_INVALID', { file, detail });
   }
   let value: unknown;
   try {

@@ -67,8 +67,8 @@ export const ERRORS = {
   ),
   DSM_BAD_NAME: spec(
     400,
-    (p) => `Cannot store ${p.name}: ${p.reason}`,
-    (p) => `Não é possível gravar ${p.name}: ${p.reason}`,
+    (p) => `Bad name ${p.name}: ${p.reason}`,
+    (p) => `Nome inválido ${p.name}: ${p.reason}`,
   ),
   DSM_NAME_IS_FOLDER: spec(
     409,
@@ -94,9 +94,9 @@ export const ERRORS = {
   DSM_STALE_VERSION: spec(
     409,
     (p) =>
-      `"${p.name}" version ${p.version} is older than version ${p.held} held by ${p.node}: the newer write wins`,
+      `"${p.name}" version ${p.version} is not newer than version ${p.held} held by ${p.node}: the newer write wins`,
     (p) =>
-      `A versão ${p.version} de "${p.name}" é mais antiga que a versão ${p.held} de ${p.node}: vence a escrita mais nova`,
+      `A versão ${p.version} de "${p.name}" não é mais nova que a versão ${p.held} de ${p.node}: vence a escrita mais nova`,
   ),
   DSM_TOO_LARGE: spec(
     413,

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTargetPath, type StorableName, storableName, type TargetPath, urlPathOf } from './safe-path.js';
+import {
+  parseTargetPath,
+  type StorableName,
+  storableName,
+  storableNameOf,
+  type TargetPath,
+  urlPathOf,
+} from './safe-path.js';
 
 describe('parseTargetPath', () => {
   const table: Array<[string, TargetPath]> = [
@@ -55,11 +62,33 @@ describe('storableName', () => {
     ['/_dsm/files', { kind: 'bad', reason: '"_dsm" is reserved' }],
     ['/.env', { kind: 'bad', reason: 'names starting with "." are hidden' }],
     ['/a/.dsm/manifest.json', { kind: 'bad', reason: 'names starting with "." are hidden' }],
-    ['/../x', { kind: 'bad', reason: 'traversal' }],
+    ['/../x', { kind: 'bad', reason: '"." and ".." cannot be parts of a name' }],
+    ['/films/', { kind: 'bad', reason: 'a name cannot end with "/": that names a folder' }],
+    ['/a%5Cb', { kind: 'bad', reason: 'a backslash cannot be part of a name: use "/" between folders' }],
     [`/${'a'.repeat(256)}`, { kind: 'bad', reason: 'a part is longer than 255 bytes' }],
   ];
   for (const [target, expected] of table) {
     it(`${target.slice(0, 40)} → ${JSON.stringify(expected).slice(0, 80)}`, () =>
       assert.deepEqual(storableName(target), expected));
+  }
+});
+
+describe('storableNameOf (a name as typed)', () => {
+  const table: Array<[string, StorableName['kind'], string?]> = [
+    ['films/a b#1.mp4', 'ok', 'films/a b#1.mp4'],
+    ['../etc/passwd', 'bad', '"." and ".." cannot be parts of a name'],
+    ['/abs.mp4', 'bad', 'a name cannot start with "/" or hold "//"'],
+    ['films/', 'bad', 'a name cannot end with "/": that names a folder'],
+    ['a\\b', 'bad', 'a backslash cannot be part of a name: use "/" between folders'],
+    ['C:x.mp4', 'bad', '":" cannot be part of a name (Windows drive letters and streams)'],
+    ['health', 'bad', '"health" is reserved'],
+    ['', 'bad', 'a name is needed'],
+  ];
+  for (const [name, kind, detail] of table) {
+    it(`${JSON.stringify(name)} → ${kind} ${detail ?? ''}`, () => {
+      const r = storableNameOf(name);
+      assert.equal(r.kind, kind);
+      assert.equal(r.kind === 'ok' ? r.name : r.reason, detail);
+    });
   }
 });

@@ -99,6 +99,19 @@ const RESERVED_FIRST_SEGMENTS = new Set(['health', '_dsm']);
 
 export type StorableName = { kind: 'ok'; name: string; segments: string[] } | { kind: 'bad'; reason: string };
 
+/** Why a path is refused, in words a user can act on (the codes of `parseTargetPath`). */
+const REASON_WORDS: Record<Extract<TargetPath, { kind: 'bad' }>['reason'], string> = {
+  'not-origin-form': 'a name is a path like films/a.mp4',
+  encoding: 'it has a broken %-escape',
+  traversal: '"." and ".." cannot be parts of a name',
+  backslash: 'a backslash cannot be part of a name: use "/" between folders',
+  'control-char': 'control characters cannot be part of a name',
+  colon: '":" cannot be part of a name (Windows drive letters and streams)',
+  'empty-segment': 'a name cannot start with "/" or hold "//"',
+  'reserved-name': 'Windows device names (CON, NUL, COM1…) cannot be names',
+  'trailing-dot-or-space': 'a part cannot end with "." or a space (Windows drops them)',
+};
+
 /**
  * Whether a request target may be written (PUT, DELETE): a valid path that is not hidden, not
  * reserved, and of sane length.
@@ -111,11 +124,15 @@ export type StorableName = { kind: 'ok'; name: string; segments: string[] } | { 
  * | `/health`          | bad '"health" is reserved'                |
  * | `/_dsm/files`      | bad '"_dsm" is reserved'                  |
  * | `/.env`            | bad 'names starting with "." are hidden'  |
- * | `/../x`            | bad 'traversal'                           |
+ * | `/../x`            | bad '"." and ".." cannot be parts of a name' |
+ * | `/films/`          | bad 'a name cannot end with "/" …'        |
  */
 export function storableName(rawTarget: string): StorableName {
   const t = parseTargetPath(rawTarget);
-  if (t.kind === 'bad') return { kind: 'bad', reason: t.reason };
+  if (t.kind === 'bad') return { kind: 'bad', reason: REASON_WORDS[t.reason] };
+  // GET /films/ may name the file films; a write must say exactly what it stores.
+  if (pathOfTarget(rawTarget).length > 1 && pathOfTarget(rawTarget).endsWith('/'))
+    return { kind: 'bad', reason: 'a name cannot end with "/": that names a folder' };
   if (t.kind === 'hidden') return { kind: 'bad', reason: 'names starting with "." are hidden' };
   const first = t.segments[0];
   if (first === undefined) return { kind: 'bad', reason: 'a name is needed' };
@@ -126,4 +143,20 @@ export function storableName(rawTarget: string): StorableName {
   const name = nameOf(t.segments);
   if (Buffer.byteLength(name) > 1024) return { kind: 'bad', reason: 'the name is longer than 1024 bytes' };
   return { kind: 'ok', name, segments: t.segments };
+}
+
+/**
+ * `storableName` for a name as a user types it (`films/a b.mp4`, not URL-encoded): what the CLI and the
+ * dashboard check before they send anything, so that `../x` is refused here rather than normalised
+ * away by a URL parser on the way.
+ *
+ * | name            | result                                        |
+ * |-----------------|-----------------------------------------------|
+ * | `films/a b.mp4` | ok 'films/a b.mp4'                            |
+ * | `../etc/passwd` | bad '"." and ".." cannot be parts of a name'  |
+ * | `/abs.mp4`      | bad 'a name cannot start with "/" or hold "//"' |
+ */
+export function storableNameOf(name: string): StorableName {
+  if (name === '') return { kind: 'bad', reason: 'a name is needed' };
+  return storableName(urlPathOf(name));
 }

@@ -247,7 +247,7 @@ describe('anti-entropy and scrub, real processes', {
     assert.equal(row?.healthy, true);
   });
 
-  it('a quarantined copy is not served: pick skips it, dsm ls shows it MISSING until it is repaired', async () => {
+  it('a quarantined copy is not served: pick skips it, dsm ls shows it CORRUPT until it is repaired', async () => {
     const data = randomBytes(MiB);
     assert.equal((await replicate(await smallFile('q.bin', data))).code, 0);
     // node2 (the fastest) scrubs, but does not fetch anything back until it is restarted.
@@ -265,8 +265,17 @@ describe('anti-entropy and scrub, real processes', {
     assert.equal(pick.code, 0, pick.stderr);
     assert.equal((JSON.parse(pick.stdout) as { chosen: { node: string } }).chosen.node, 'node1');
     const ls = await dsm(['ls', '--config', config]);
-    assert.equal(ls.code, 1, 'a missing copy makes dsm ls exit 1');
-    assert.match(ls.stdout, /^q\.bin\s+ok v\S+ [0-9a-f]{6}\s+MISSING\s+ok v\S+ [0-9a-f]{6}\s*$/m, ls.stdout);
+    assert.equal(ls.code, 1, 'a corrupt copy makes dsm ls exit 1');
+    // The short sha of a CORRUPT cell is what node2's bytes hashed to, not the version's.
+    const short = sha256(data).slice(0, 6);
+    const line = ls.stdout.split('\n').find((l) => l.startsWith('q.bin ')) ?? '';
+    assert.match(
+      line,
+      /^q\.bin\s+ok v\S+ [0-9a-f]{6}\s+CORRUPT v\S+ [0-9a-f]{6}\s+ok v\S+ [0-9a-f]{6}\s*$/,
+      ls.stdout,
+    );
+    assert.equal(line.split(/\s+/)[6]?.length, 6, line);
+    assert.notEqual(line.split(/\s+/)[6], short, `node2's cell shows the corrupt bytes' sha: ${line}`);
 
     await stopNode('node2');
     await startNode('node2');

@@ -610,6 +610,51 @@ describe('dsm replicate / rm / ls, real processes', () => {
     }
   });
 
+  it('bad names are refused before any node is asked (exit 2, in words); ../x is not quietly turned into x', async () => {
+    const file = await smallFile('named.bin', randomBytes(1000));
+    for (const [args, words] of [
+      [['replicate', file, '--as', '../x.bin'], '"." and ".." cannot be parts of a name'],
+      [['replicate', file, '--as', 'films/'], 'a name cannot end with "/"'],
+      [['replicate', file, '--as', 'health'], '"health" is reserved'],
+      [['rm', '../etc/passwd'], '"." and ".." cannot be parts of a name'],
+      [['rm', 'a\\b'], 'a backslash cannot be part of a name'],
+    ] as const) {
+      const r = await dsm([...args, '--config', config]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.ok(r.stderr.includes(words), `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    for (const node of NODES) {
+      const listed = JSON.parse((await http(node, 'GET', '/_dsm/files')).body.toString()) as Array<{
+        name: string;
+      }>;
+      assert.ok(!listed.some((f) => f.name === 'etc/passwd' || f.name === 'x.bin'), JSON.stringify(listed));
+    }
+  });
+
+  it("a delete removes the folders it leaves empty, so a file may take the folder's name", async () => {
+    const inside = await smallFile('v.bin', randomBytes(5000));
+    assert.equal((await replicateJson(inside, ['--as', 'shelf/v.bin'])).code, 0);
+    assert.equal((await dsm(['rm', 'shelf/v.bin', '--config', config])).code, 0);
+    for (const node of NODES) await assert.rejects(stat(join(rootOf(node), 'shelf')), { code: 'ENOENT' });
+    const flat = await smallFile('shelf.bin', randomBytes(3000));
+    const r = await replicateJson(flat, ['--as', 'shelf']);
+    assert.equal(r.code, 0, JSON.stringify(r.json) + r.stderr);
+  });
+
+  it('dsm ls with no node up says so and exits 1 (not "no files yet")', async () => {
+    const lonely = join(dir, 'nobody.json');
+    const [port] = await freePorts(1);
+    await writeFile(
+      lonely,
+      JSON.stringify({ token: TOKEN, nodes: [{ name: 'ghost', port, root: 'ghost' }] }),
+    );
+    const r = await dsm(['ls', '--config', lonely]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /no node answered \(ghost\)/);
+    assert.doesNotMatch(r.stdout, /No files yet/);
+  });
+
   it('one node down: exit 1 naming it, exit 0 with --min-copies 2; restarted, dsm ls shows its copy STALE', async () => {
     const v0 = randomBytes(120_000);
     const file = await smallFile('stale.bin', v0);
