@@ -439,6 +439,37 @@ describe('protection and shutdown', () => {
     }
   });
 
+  it('cuts a download whose client stops reading after the idle timeout, not twice it (logged as aborted)', async () => {
+    const big = join(dir, 'stalled');
+    await mkdir(big, { recursive: true });
+    // Larger than the socket buffers of both ends, so the response must wait for the client.
+    await writeFile(join(big, 'big.bin'), Buffer.alloc(32 * 1024 * 1024, 1));
+    // Node's own socket timeout alone ends such a response only after about twice the timeout (~3 s here).
+    const n = await start('stalled', big, { idleTimeoutMs: 1500 });
+    const from = requests.length;
+    const s = connect(n.port(), '127.0.0.1', () => {
+      s.write('GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n');
+      s.pause(); // reads nothing: the node's writes back up (and a paused socket sees no FIN either)
+    });
+    s.on('error', () => undefined);
+    try {
+      const t0 = performance.now();
+      let logged: RequestLog | undefined;
+      while (!logged && performance.now() - t0 < 10_000) {
+        await new Promise((r) => setTimeout(r, 50));
+        logged = requests.slice(from).find((r) => r.method === 'GET' && r.path === '/big.bin');
+      }
+      const after = performance.now() - t0;
+      assert.ok(logged, 'the stalled download was never ended');
+      assert.ok(after < 2600, `ended after ${Math.round(after)} ms (idle timeout 1500 ms)`);
+      assert.equal(logged.aborted, true, JSON.stringify(logged));
+      assert.ok(logged.bytes < 32 * 1024 * 1024, JSON.stringify(logged));
+    } finally {
+      s.destroy();
+      await n.close();
+    }
+  });
+
   it('lets a running response finish when closing', async () => {
     const n = await start('closing', join(dir, 'root'), { latencyMs: 200 });
     const nodeUrl = n.url();

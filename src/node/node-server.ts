@@ -151,6 +151,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       headOnly: method === 'HEAD',
       faults: isFaultsTarget(target) ? undefined : faults,
       served: routine ? undefined : served,
+      sendTimeoutMs: opts.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
     };
     let bytes = 0;
     let aborted = false;
@@ -208,7 +209,9 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       range: req.headers.range,
       bytes,
       latencyMs: delayMs,
-      totalMs: Math.round(clock.now() - t0),
+      // Rounded up: libuv's timers count whole milliseconds of a cached loop time, so a 50 ms delay
+      // can measure 49.6 ms, and "latency 50 ms, total 49 ms" would puzzle a class.
+      totalMs: Math.ceil(clock.now() - t0),
       aborted,
       fault,
     });

@@ -43,6 +43,12 @@ export interface WriteOptions {
    * piece by piece): `/health` reports it, so the dashboard shows a node's live throughput.
    */
   served?: { bytes: number };
+  /**
+   * A streamed body whose client takes no byte for this long is cut (the connection closed): Node's own
+   * socket timeout does not reliably end a response stalled on back-pressure (measured: a client that
+   * stopped reading held its connection twice the timeout, or for good). Default DEFAULTS.idleTimeoutMs.
+   */
+  sendTimeoutMs?: number;
 }
 
 /** The common headers as [name, value] pairs, computed once per object. */
@@ -118,10 +124,11 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
   const chunk = opts.readChunkBytes ?? DEFAULTS.readChunkBytes;
   const faults = opts.faults;
   const served = opts.served ?? { bytes: 0 };
+  const sendTimeout = opts.sendTimeoutMs ?? DEFAULTS.idleTimeoutMs;
   if (faults !== undefined && faults.bodyStages.length !== 0 && body.kind !== 'empty') {
     // Paced or cut: every body, however small, goes piece by piece.
     try {
-      return await streamPieces(res, piecesOf(body), chunk, faults, served);
+      return await streamPieces(res, piecesOf(body), chunk, faults, served, sendTimeout);
     } finally {
       discardBody(body);
     }
@@ -156,14 +163,14 @@ async function writeBody(res: ServerResponse, body: Body, opts: WriteOptions): P
           served.bytes += length;
           return length;
         }
-        return await streamPieces(res, piecesOf(body), chunk, faults, served);
+        return await streamPieces(res, piecesOf(body), chunk, faults, served, sendTimeout);
       } finally {
         body.release();
       }
     }
     case 'multipart':
       try {
-        return await streamPieces(res, piecesOf(body), chunk, faults, served);
+        return await streamPieces(res, piecesOf(body), chunk, faults, served, sendTimeout);
       } finally {
         body.release();
       }
@@ -202,6 +209,7 @@ async function streamPieces(
   chunk: number,
   faults: BodyFaults | undefined,
   served: { bytes: number },
+  sendTimeoutMs: number,
 ): Promise<number> {
   const pool = poolOf(chunk);
   const source = new BodyStream(pieces, chunk, faults, pool);
@@ -209,7 +217,7 @@ async function streamPieces(
   // so keep it to close the connection once the bytes let through are out.
   const socket = res.socket;
   try {
-    await pipeInto(source, res, pool, served);
+    await pipeInto(source, res, pool, served, sendTimeoutMs);
   } catch (err) {
     // The log line says how far the body got before the client left (not 0).
     throw new BodyEnded(source.sentBytes, 'the response ended early', err);
@@ -224,20 +232,25 @@ async function streamPieces(
 /**
  * `pipeline(source, res)`, with each chunk's buffer given back to `pool` once the socket has taken it
  * (a write's callback; pipeline does not say when a chunk is written). Resolves on the response's
- * 'finish'; rejects, destroying the source, if either side fails or the response closes first.
+ * 'finish'; rejects, destroying the source, if either side fails, the response closes first, or the
+ * client takes nothing for `sendTimeoutMs` while the response waits for it (back-pressure, or the
+ * last bytes after the end).
  */
 function pipeInto(
   source: BodyStream,
   res: ServerResponse,
   pool: BufferPool,
   served: { bytes: number },
+  sendTimeoutMs: number,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let waitingForDrain = false;
+    let stall: NodeJS.Timeout | undefined;
     const settle = (err?: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(stall);
       source.off('data', onData);
       res.off('drain', onDrain);
       res.off('finish', onFinish);
@@ -247,8 +260,19 @@ function pipeInto(
         reject(err);
       } else resolve();
     };
+    /** Starts the clock on the client while the response waits for it. */
+    const waitForClient = () => {
+      if (stall !== undefined || sendTimeoutMs <= 0) return;
+      stall = setTimeout(() => {
+        settle(new Error(`the client took no data for ${sendTimeoutMs / 1000} s`));
+        res.destroy();
+      }, sendTimeoutMs);
+      stall.unref();
+    };
     const onDrain = () => {
       waitingForDrain = false;
+      clearTimeout(stall);
+      stall = undefined;
       source.resume();
     };
     const onData = (chunk: Buffer) => {
@@ -260,6 +284,7 @@ function pipeInto(
         waitingForDrain = true;
         source.pause();
         res.once('drain', onDrain);
+        waitForClient();
       }
     };
     const onFinish = () => settle();
@@ -271,7 +296,10 @@ function pipeInto(
       return;
     }
     source.on('data', onData);
-    source.once('end', () => res.end());
+    source.once('end', () => {
+      res.end();
+      if (!res.writableFinished) waitForClient();
+    });
     source.once('error', (err) => settle(err));
     res.once('finish', onFinish);
     res.once('close', onClose);

@@ -63,6 +63,26 @@ describe('validateClusterConfig', () => {
       },
       /nodes\[1\]\.port: 1 is also used by nodes\[0\]/,
     ],
+    [
+      'two nodes on one folder',
+      {
+        nodes: [
+          { name: 'a', port: 1, root: 'r' },
+          { name: 'b', port: 2, root: './r/' },
+        ],
+      },
+      /nodes\[1\]\.root: "\.\/r\/" is also nodes\[0\]'s root/,
+    ],
+    [
+      'a root inside another',
+      {
+        nodes: [
+          { name: 'a', port: 1, root: 'cluster/b' },
+          { name: 'b', port: 2, root: 'cluster' },
+        ],
+      },
+      /nodes\[1\]\.root: "cluster" and nodes\[0\]'s root "cluster\/b" are inside one another/,
+    ],
   ];
   for (const [name, value, pattern] of table) {
     it(`rejects ${name} naming the field`, () => {

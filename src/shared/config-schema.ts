@@ -9,6 +9,7 @@
  *     ]
  *   }
  */
+import { normalize, sep } from 'node:path';
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
 
@@ -95,6 +96,24 @@ export const clusterConfigSchema = z
         });
       }
       ports.set(key, i);
+    });
+    // Two nodes on one folder would see each other's writes as files dropped in by hand, and a root
+    // inside another's would be served by both.
+    const roots = cfg.nodes.map((n) => normalize(`${n.root}${sep}`));
+    roots.forEach((root, i) => {
+      const other = roots.findIndex(
+        (r, j) => j < i && (r === root || root.startsWith(r) || r.startsWith(root)),
+      );
+      if (other === -1) return;
+      const o = cfg.nodes[other]?.root;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodes', i, 'root'],
+        message:
+          roots[other] === root
+            ? `"${cfg.nodes[i]?.root}" is also nodes[${other}]'s root: give each node its own folder`
+            : `"${cfg.nodes[i]?.root}" and nodes[${other}]'s root "${o}" are inside one another: give each node its own folder`,
+      });
     });
   });
 
