@@ -86,6 +86,19 @@ export interface ReplicateResult {
  * | 400 DSM_BAD_NAME                | failed bad-name                 |
  * | 500                             | failed http                     |
  */
+/** Error codes that name their own reason, whatever the status (a 409 may be stale or a folder). */
+const REASON_BY_CODE: Record<string, FailureReason> = {
+  DSM_READ_ONLY: 'read-only',
+  DSM_NAME_IS_FOLDER: 'name-is-folder',
+  DSM_DIGEST_MISMATCH: 'digest-mismatch',
+  DSM_BAD_NAME: 'bad-name',
+};
+const REASON_BY_STATUS: Record<number, FailureReason> = {
+  409: 'stale',
+  413: 'too-large',
+  507: 'disk-full',
+};
+
 export function outcomeOfAnswer(
   node: string,
   answer: UploadAnswer,
@@ -103,21 +116,7 @@ export function outcomeOfAnswer(
   const reason: FailureReason =
     status === 401
       ? 'unauthorized'
-      : error.code === 'DSM_READ_ONLY'
-        ? 'read-only'
-        : error.code === 'DSM_NAME_IS_FOLDER'
-          ? 'name-is-folder'
-          : status === 409
-            ? 'stale'
-            : status === 413
-              ? 'too-large'
-              : status === 507
-                ? 'disk-full'
-                : error.code === 'DSM_DIGEST_MISMATCH'
-                  ? 'digest-mismatch'
-                  : error.code === 'DSM_BAD_NAME'
-                    ? 'bad-name'
-                    : 'http';
+      : (REASON_BY_CODE[error.code ?? ''] ?? REASON_BY_STATUS[status] ?? 'http');
   return { node, kind: 'failed', reason, detail, bytes, ms };
 }
 
