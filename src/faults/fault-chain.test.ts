@@ -180,6 +180,23 @@ describe('FaultChain: before the response', () => {
     assert.deepEqual(chain.list(), []);
   });
 
+  it('still releases the hang when the expiry timer fires before the clock says it is due', async () => {
+    // A clock at half the timers' pace: each expiry timer fires before the clock says the fault is due.
+    const start = systemClock.now();
+    const lagging = { ...systemClock, now: () => start + (systemClock.now() - start) / 2 };
+    const chain = new FaultChain({ rng: seededRng(1), clock: lagging });
+    chain.set(specs({ type: 'hang', forSeconds: 0.1 }));
+    let timedOut = false;
+    const hold = setTimeout(() => {
+      timedOut = true;
+      chain.close();
+    }, 3000);
+    await chain.beforeResponse(lagging.now());
+    clearTimeout(hold);
+    assert.equal(timedOut, false, 'the hang was never released by its expiry');
+    assert.deepEqual(chain.list(), []);
+  });
+
   it('lets everything through on close', async () => {
     const chain = new FaultChain({ rng: seededRng(1), clock: systemClock });
     chain.set(specs({ type: 'hang' }));

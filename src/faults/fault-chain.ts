@@ -142,7 +142,12 @@ export class FaultChain implements BodyFaults {
   prune(): void {
     const now = this.#clock.now();
     const kept = this.#entries.filter((e) => !isExpired(now, e.expiresAtMs));
-    if (kept.length === this.#entries.length) return;
+    if (kept.length === this.#entries.length) {
+      // The timer can fire before the clock says a fault is due (libuv schedules from its cached loop
+      // time, which lags when the loop is busy): set it again, or that fault would never end.
+      this.#schedule();
+      return;
+    }
     this.#entries = kept;
     this.#changed(true);
   }
