@@ -44,9 +44,10 @@ export interface WriteOptions {
    */
   served?: { bytes: number };
   /**
-   * A streamed body whose client takes no byte for this long is cut (the connection closed): Node's own
-   * socket timeout does not reliably end a response stalled on back-pressure (measured: a client that
-   * stopped reading held its connection twice the timeout, or for good). Default DEFAULTS.idleTimeoutMs.
+   * A streamed body whose client takes no byte for this long is cut (the connection closed), as nginx's
+   * `send_timeout` (60 s) does; a player that paused reading asks again with a Range when it needs more.
+   * Node's own socket timeout does not reliably end a response stalled on back-pressure (measured: a
+   * client that stopped reading held its connection twice the timeout). Default DEFAULTS.idleTimeoutMs.
    */
   sendTimeoutMs?: number;
 }
