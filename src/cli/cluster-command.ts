@@ -412,6 +412,7 @@ function nextSteps(
     rel === DEFAULT_CONFIG ? '' : ` --config ${shown.includes(' ') ? JSON.stringify(shown) : shown}`;
   const portFlag = o.portFlag === undefined ? '' : ` --port ${new URL(o.url).port}`;
   const hostFlag = o.hostFlag === undefined ? '' : ` --host ${o.hostFlag}`;
+  // pick and replicate talk to the nodes (nodes.json is enough); status and stop to this supervisor.
   const f = configFlag + hostFlag + portFlag;
   const width = Math.max(...o.started.map((n) => n.name.length));
   const nodes = o.started.map((n) =>
@@ -421,7 +422,7 @@ function nextSteps(
   );
   const first = o.up[0]?.name ?? 'node1';
   const examples: Array<[string, string]> = [
-    [`dsm pick demo.mp4${f}`, t('play from the fastest node', 'tocar do nó mais rápido')],
+    [`dsm pick demo.mp4${configFlag}`, t('play from the fastest node', 'tocar do nó mais rápido')],
     [
       `curl -o out.mp4 ${o.url}/stream/demo.mp4`,
       t(
@@ -429,7 +430,10 @@ function nextSteps(
         'transmitir pelo gateway (sobrevive à falha de um nó)',
       ),
     ],
-    [`dsm replicate <file>${f}`, t('copy a file to every node', 'copiar um arquivo para todos os nós')],
+    [
+      `dsm replicate <file>${configFlag}`,
+      t('copy a file to every node', 'copiar um arquivo para todos os nós'),
+    ],
     [`dsm status${f}`, t('nodes and replicas', 'nós e réplicas')],
     [
       `dsm stop ${first}${f}`,

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type LoadedConfig, loadClusterConfig } from '../shared/config-loader.js';
 import { DEFAULTS } from '../shared/defaults.js';
+import { DsmError } from '../shared/errors.js';
 import { resolveToken } from '../shared/token.js';
 import type { CliContext } from './cli-context.js';
 import { DEFAULT_CONFIG, intArg } from './options.js';
@@ -59,4 +60,24 @@ export async function resolveControlTarget(flags: ControlFlags, ctx: CliContext)
     port: flags.port ?? cfg?.supervisor.port ?? DEFAULTS.supervisorPort,
     token: token?.token,
   };
+}
+
+/**
+ * Checks every name against the running cluster before acting on any: `dsm stop node1 nodeX` must not
+ * stop node1 and then fail on the typo.
+ */
+export async function checkNodeNames(
+  names: readonly string[],
+  status: () => Promise<{ supervisor: { configFile: string }; nodes: ReadonlyArray<{ name: string }> }>,
+): Promise<void> {
+  const s = await status();
+  const known = s.nodes.map((n) => n.name);
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown !== undefined) {
+    throw new DsmError('DSM_NODE_NOT_IN_CONFIG', {
+      name: unknown,
+      file: s.supervisor.configFile,
+      names: known.join(', '),
+    });
+  }
 }

@@ -3,6 +3,7 @@
  * Exit codes: 0 ok, 1 the operation failed, 2 bad usage (flags, config, ports, folders).
  */
 import { isDsmError } from '../shared/errors.js';
+import { tr } from '../shared/i18n.js';
 import type { CliContext } from './cli-context.js';
 
 export const EXIT_OK = 0;
@@ -27,7 +28,15 @@ export function exitCodeFor(err: unknown): number {
 
 /** Prints an error the way users should see it and returns the exit code. */
 export function reportError(err: unknown, ctx: CliContext): number {
-  if (isDsmError(err)) {
+  if (isDsmError(err) && err.code === 'DSM_UNAUTHORIZED') {
+    // The catalog's text speaks HTTP (send "Authorization: Bearer …"); a CLI user sets a token instead.
+    ctx.stderr.write(
+      `dsm: ${tr(ctx.lang, {
+        en: 'the token was refused: check DSM_TOKEN, "token" in nodes.json, or .dsm/token beside it',
+        'pt-BR': 'o token foi recusado: confira DSM_TOKEN, "token" no nodes.json, ou .dsm/token ao lado dele',
+      })}\n`,
+    );
+  } else if (isDsmError(err)) {
     ctx.stderr.write(`dsm: ${err.localized(ctx.lang)}\n`);
   } else {
     // A bug, not a user mistake: keep the stack, it is what a bug report needs.

@@ -8,7 +8,7 @@
  *   dsm fault node1 --hang | --down | --reset-after-bytes 1000000
  *   dsm fault node1 --down --for-seconds 30                 down for 30 s, then back by itself
  *   dsm fault node1 --bandwidth-kbps 100 --toxicity 0.3     30% of the responses throttled
- *   dsm fault node1 --clear                                 no faults
+ *   dsm fault node1 --clear                                 no faults but the nodes.json latency
  *   dsm fault node1 --clear hang,down                       those types only
  *
  * How the flags combine with the node's other faults: see fault-flags.ts. Exit 1 when the node
@@ -18,7 +18,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { classifyFailure } from '../client/classify-failure.js';
 import { describeFault } from '../faults/describe-fault.js';
 import type { ListedFault } from '../faults/fault-chain.js';
-import { type FaultSpec, faultListSchema, MAX_FOR_SECONDS } from '../faults/fault-schema.js';
+import { type FaultInput, type FaultSpec, faultListSchema, MAX_FOR_SECONDS } from '../faults/fault-schema.js';
 import { describeIssues, findNode } from '../shared/config-loader.js';
 import { DsmError } from '../shared/errors.js';
 import { tr } from '../shared/i18n.js';
@@ -109,7 +109,11 @@ async function runFault(nodeName: string, cmdFlags: CommandFlags, ctx: CliContex
     });
   }
   const access = await loadClusterAccess(cmdFlags.config, ctx, { createToken: false });
-  findNode(access.cfg, nodeName);
+  const configuredNode = findNode(access.cfg, nodeName);
+  const configured: FaultInput[] =
+    configuredNode.latencyMs || configuredNode.jitterMs
+      ? [{ type: 'latency', latencyMs: configuredNode.latencyMs, jitterMs: configuredNode.jitterMs }]
+      : [];
   if (changing && !access.token) throw new DsmError('DSM_UNAUTHORIZED');
   const url = `${access.urls.get(nodeName)}/_dsm/faults`;
   const call = async (init?: RequestInit): Promise<{ node: string; faults: ListedFault[] }> => {
@@ -139,7 +143,7 @@ async function runFault(nodeName: string, cmdFlags: CommandFlags, ctx: CliContex
     now = await call();
     if (changing) {
       const current: FaultSpec[] = now.faults.map(({ remainingSeconds: _, ...spec }) => spec as FaultSpec);
-      const next = { faults: nextFaults(flags, current) };
+      const next = { faults: nextFaults(flags, current, configured) };
       const checked = faultListSchema.safeParse(next);
       if (!checked.success) {
         throw new DsmError('DSM_USAGE', { detail: describeIssues(checked.error) });

@@ -53,6 +53,18 @@ describe('nextFaults', () => {
     });
   }
 
+  it('--clear goes back to the latency nodes.json gives the node, not to none', () => {
+    const configured = [{ type: 'latency' as const, latencyMs: 50, jitterMs: 0 }];
+    const current = [spec({ type: 'latency', latencyMs: 500 }), spec({ type: 'hang' })];
+    assert.deepEqual(nextFaults({ clear: true }, current, configured).map(spec), configured.map(spec));
+    assert.deepEqual(nextFaults({ clear: ['hang'] }, current, configured).map(spec), [
+      spec({ type: 'latency', latencyMs: 500 }),
+    ]);
+    assert.deepEqual(nextFaults({ clear: true, latencyMs: 900 }, current, configured).map(spec), [
+      spec({ type: 'latency', latencyMs: 900 }),
+    ]);
+  });
+
   it('sends a kept fault back exactly as the node listed it, so that its expiry goes on', () => {
     const kept = spec({ type: 'down', forSeconds: 30, toxicity: 0.5 });
     const [first] = nextFaults({ latencyMs: 5 }, [kept]);

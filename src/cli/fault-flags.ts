@@ -5,7 +5,8 @@
  *   out come from the node's current fault of that type, else the defaults (so `--jitter-ms 20`
  *   keeps the latency, and `--error-status 500` keeps the rate).
  * - `--toxicity` and `--for-seconds` apply to the faults this command sets, not to the others.
- * - `--clear` removes every fault first (or only the types listed); the node's other faults stay.
+ * - `--clear` removes every fault first (or only the types listed); the node's other faults stay, and a
+ *   cleared type the node is configured with (its nodes.json latency) goes back to that setting.
  * - The list comes out in the chain's order: down, latency, hang, errors, bandwidth, reset.
  *
  * | node has              | flags                              | new list                              |
@@ -16,6 +17,7 @@
  * | errors 0.3 → 503      | --error-status 500                 | errors 0.3 → 500                      |
  * | latency, hang         | --clear                            | (none)                                |
  * | latency, hang         | --clear hang --down                | down, latency                         |
+ * | latency 500, config 50| --clear                            | latency 50 (as nodes.json says)       |
  */
 import { FAULT_TYPES, type FaultInput, type FaultSpec, type FaultType } from '../faults/fault-schema.js';
 
@@ -69,12 +71,22 @@ export function faultsFromFlags(flags: FaultFlags, current: readonly FaultSpec[]
 }
 
 /** The node's list after this command. Kept faults are sent back unchanged, so their timers go on. */
-export function nextFaults(flags: FaultFlags, current: readonly FaultSpec[]): FaultInput[] {
+export function nextFaults(
+  flags: FaultFlags,
+  current: readonly FaultSpec[],
+  /** What the node starts with (its nodes.json latency): a cleared type goes back to it, not to none. */
+  configured: readonly FaultInput[] = [],
+): FaultInput[] {
   const given = faultsFromFlags(flags, current);
   const cleared = (t: FaultType) =>
     flags.clear === true || (Array.isArray(flags.clear) && flags.clear.includes(t));
   const kept: FaultInput[] = current.filter((f) => !cleared(f.type) && !given.some((g) => g.type === f.type));
-  return [...kept, ...given].sort((a, b) => CHAIN_ORDER.indexOf(a.type) - CHAIN_ORDER.indexOf(b.type));
+  const restored = configured.filter(
+    (f) => cleared(f.type) && !given.some((g) => g.type === f.type) && !kept.some((k) => k.type === f.type),
+  );
+  return [...kept, ...restored, ...given].sort(
+    (a, b) => CHAIN_ORDER.indexOf(a.type) - CHAIN_ORDER.indexOf(b.type),
+  );
 }
 
 /** `--clear` with a value: the types, comma-separated. */

@@ -80,6 +80,14 @@ export async function main(argv: string[]): Promise<number> {
 
 const VERSION = '0.1.0';
 
+// `dsm status | head`: the reader went away; stop quietly, as Unix tools do, instead of an EPIPE stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -92,13 +92,13 @@ describe('pickTable', () => {
     assert.equal(
       pickTable(input, 'en'),
       [
-        `   node   state               median  min–max     samples  ${'file'.padEnd(w)}`.trimEnd(),
-        `-  -----  ------------------  ------  ----------  -------  ${'-'.repeat(w)}`,
-        '   node0  up                   12 ms  12–12 ms    3/3      no',
-        `   node1  up                   51 ms  50–53 ms    3/3      ${older}`,
-        `*  node2  up                  151 ms  151–152 ms  3/3      yes (${versionLabel(V3)})`,
-        '   node4  no answer (605 ms)       -  -           0/3      ?',
-        '   node5  down: refused            -  -           0/3      -',
+        `   node   state                    median  min–max     samples  ${'file'.padEnd(w)}`.trimEnd(),
+        `-  -----  -----------------------  ------  ----------  -------  ${'-'.repeat(w)}`,
+        '   node0  up                        12 ms  12–12 ms    3/3      no',
+        `   node1  up                        51 ms  50–53 ms    3/3      ${older}`,
+        `*  node2  up                       151 ms  151–152 ms  3/3      yes (${versionLabel(V3)})`,
+        '   node4  not waited for (605 ms)       -  -           0/3      ?',
+        '   node5  down: refused                 -  -           0/3      -',
       ].join('\n'),
     );
   });
@@ -107,7 +107,7 @@ describe('pickTable', () => {
     const table = pickTable(input, 'pt-BR');
     assert.match(table, /nó\s+estado\s+mediana\s+mín–máx\s+amostras\s+arquivo/);
     assert.match(table, /node1 {2}no ar .* sim, mais antiga \(\d{4}-/);
-    assert.match(table, /node4 {2}sem resposta \(605 ms\)/);
+    assert.match(table, /node4 {2}não esperado \(605 ms\)/);
     assert.match(table, /node5 {2}fora: recusado/);
   });
 });

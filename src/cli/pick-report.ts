@@ -6,7 +6,7 @@
  *   -  -----  ------------------  ------  ----------  -------  --------------------------------
  *   *  node1  up                   51 ms  50–53 ms    3/3      yes (2026-11-25 16:07:38)
  *      node2  up                  151 ms  151–151 ms  1/3      yes, older (2026-11-25 15:54:30)
- *      node4  no answer (203 ms)       -  -           0/3      ?
+ *      node4  not waited for (203 ms)  -  -           0/3      ?
  *      node5  down: refused            -  -           0/3      -
  *
  * Versions are shown as the time they were written (see `versionLabel`).
@@ -50,7 +50,8 @@ function stateText(n: NodeReport, lang: Lang): string {
   if (n.state === 'down' && n.failure) return failureText(n.failure, lang);
   if (n.state === 'silent') {
     const t = ms(n.silentMs ?? 0);
-    return tr(lang, { en: `no answer (${t})`, 'pt-BR': `sem resposta (${t})` });
+    // Not a failure: the choice was certain before this node answered (see rank in selection/).
+    return tr(lang, { en: `not waited for (${t})`, 'pt-BR': `não esperado (${t})` });
   }
   return tr(lang, { en: 'up', 'pt-BR': 'no ar' });
 }

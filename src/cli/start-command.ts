@@ -8,7 +8,12 @@ import { Command } from 'commander';
 import { tr } from '../shared/i18n.js';
 import { controlClient } from '../supervisor/control-client.js';
 import type { CliContext } from './cli-context.js';
-import { addControlOptions, type ControlFlags, resolveControlTarget } from './control-target.js';
+import {
+  addControlOptions,
+  type ControlFlags,
+  checkNodeNames,
+  resolveControlTarget,
+} from './control-target.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { exitDescription } from './exit-description.js';
 
@@ -25,6 +30,8 @@ export function startCommand(ctx: CliContext, run: (p: Promise<number>) => void)
 async function runStart(names: string[], flags: ControlFlags, ctx: CliContext): Promise<number> {
   const target = await resolveControlTarget(flags, ctx);
   const client = controlClient({ ...target, fetch });
+  // One name: the supervisor checks it; several: all of them first (a status call, so only then).
+  if (names.length > 1) await checkNodeNames(names, client.status);
   let code = EXIT_OK;
   for (const name of names) {
     const { changed, node } = await client.start(name);

@@ -10,7 +10,12 @@ import { Command } from 'commander';
 import { tr } from '../shared/i18n.js';
 import { controlClient } from '../supervisor/control-client.js';
 import type { CliContext } from './cli-context.js';
-import { addControlOptions, type ControlFlags, resolveControlTarget } from './control-target.js';
+import {
+  addControlOptions,
+  type ControlFlags,
+  checkNodeNames,
+  resolveControlTarget,
+} from './control-target.js';
 import { EXIT_OK } from './errors.js';
 
 export function stopCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
@@ -26,6 +31,8 @@ export function stopCommand(ctx: CliContext, run: (p: Promise<number>) => void):
 async function runStop(names: string[], flags: ControlFlags, ctx: CliContext): Promise<number> {
   const target = await resolveControlTarget(flags, ctx);
   const client = controlClient({ ...target, fetch });
+  // One name: the supervisor checks it; several: all of them first (a status call, so only then).
+  if (names.length > 1) await checkNodeNames(names, client.status);
   for (const name of names) {
     const { changed, node } = await client.stop(name);
     ctx.stdout.write(

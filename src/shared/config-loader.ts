@@ -74,9 +74,11 @@ export async function loadClusterConfig(file: string): Promise<LoadedConfig> {
     const detail =
       code === 'EISDIR'
         ? 'it is a folder: pass the nodes.json file inside it'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'no permission to read it'
-          : (err as Error).message;
+        : code === 'ENOTDIR'
+          ? 'a part of its path is a file, not a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'no permission to read it'
+            : (err as Error).message;
     throw new DsmError('DSM_CONFIG_INVALID', { file, detail });
   }
   let value: unknown;

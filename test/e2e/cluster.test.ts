@@ -231,6 +231,11 @@ describe('dsm cluster', () => {
     const r = await c.dsm('stop', 'nodeX');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /No node named "nodeX"/);
+    // Several names: all are checked first, so a typo stops nothing.
+    const both = await c.dsm('stop', 'node1', 'nodeX');
+    assert.equal(both.code, 2, both.stdout + both.stderr);
+    assert.match(both.stderr, /No node named "nodeX"/);
+    assert.equal(byName(await c.status(), 'node1')?.state, 'up');
   });
 
   it('reports a node killed from outside as crashed, and does not restart it', async () => {

@@ -81,6 +81,28 @@ describe('dsm fault against a running dsm node', () => {
     assert.equal((await fetch(`${node.url}/health`)).status, 200);
   });
 
+  it('--clear puts back the latency nodes.json gives the node, not none', async () => {
+    // The same node, described with a configured latency of 25 ms (as the classroom nodes.json does).
+    const withLatency = join(tmp.path, 'latency.json');
+    const port = Number(new URL(node.url).port);
+    await writeFile(
+      withLatency,
+      JSON.stringify({ token: TOKEN, nodes: [{ name: 'node1', port, root: 'n1', latencyMs: 25 }] }),
+    );
+    const run = (...args: string[]) =>
+      pool.run(['fault', 'node1', '--config', withLatency, ...args], {
+        cwd: tmp.path,
+        env: ENV,
+        timeoutMs: 15_000,
+      });
+    assert.equal((await run('--latency-ms', '500')).code, 0);
+    const cleared = await run('--clear');
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.equal(cleared.stdout, 'node1 faults:\n  latency 25 ms\n');
+    assert.equal(((await (await fetch(`${node.url}/health`)).json()) as { latencyMs: number }).latencyMs, 25);
+    assert.equal((await dsmFault('--clear')).stdout, 'node1: no faults\n');
+  });
+
   it('holds requests with --hang --for-seconds, then answers them when the time is up', async () => {
     // Timed from before the command: the hang starts after t0, so no answer can come before t0 + 3 s,
     // however slowly a busy machine starts the CLI (a check from after the command flaked under load).
@@ -100,7 +122,7 @@ describe('dsm fault against a running dsm node', () => {
       env: { DSM_TOKEN: 'not-the-token-0123456789' },
     });
     assert.equal(wrong.code, 1);
-    assert.match(wrong.stderr, /Missing or wrong token/);
+    assert.match(wrong.stderr, /^dsm: the token was refused: check DSM_TOKEN/);
     const bad = await dsmFault('--error-rate', '2');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /a share must be a number from 0 to 1/);
