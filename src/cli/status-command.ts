@@ -39,8 +39,12 @@ async function runStatus(flags: StatusFlags, ctx: CliContext): Promise<number> {
   const listings = await Promise.all(
     status.nodes.map(async (n) => ({
       node: n.name,
+      // A node that did not answer the supervisor's probe (hung, or slower than the probe timeout) is
+      // not asked again: that would only add the same wait (seconds with a SIGSTOPped node).
       files:
-        n.state === 'up' && n.url ? await listNodeFiles(n.url, fetch, DEFAULTS.probeTimeoutMs * 2) : null,
+        n.state === 'up' && n.url && n.rttMs !== null
+          ? await listNodeFiles(n.url, fetch, DEFAULTS.probeTimeoutMs * 2)
+          : null,
     })),
   );
   const rows = replicaRows(listings);
@@ -71,6 +75,11 @@ const STATES: Record<NodeState, Record<Lang, string>> = {
 
 function stateText(lang: Lang, n: NodeStatus): string {
   let s = tr(lang, STATES[n.state]);
+  // The process runs but did not answer /health in time: say so, beside the matrix's "(down)" column.
+  if (n.state === 'up' && n.rttMs === null) {
+    const limit = `${DEFAULTS.probeTimeoutMs / 1000} s`;
+    s += tr(lang, { en: `, no answer in ${limit}`, 'pt-BR': `, sem resposta em ${limit}` });
+  }
   if (n.state === 'crashed') s += ` (${exitDescription(lang, n.exitCode, n.signal)})`;
   if (n.restarts > 0)
     s += tr(lang, { en: `, restarts: ${n.restarts}`, 'pt-BR': `, reinícios: ${n.restarts}` });

@@ -195,6 +195,20 @@ describe('dsm cluster', () => {
     );
   });
 
+  it('dsm status of a hung node (SIGSTOP) says it does not answer, beside a (down) matrix column', async () => {
+    const pid = byName(await c.status(), 'node3')?.pid;
+    assert.ok(pid);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const r = await c.dsm('status');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^node3\s+up, no answer in 2 s\s+\d+/m, r.stdout);
+      assert.match(r.stdout, /^node1\s+up\s+\d+/m, r.stdout);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  });
+
   it('refuses stop and start without the token: 401', async () => {
     const url = `http://127.0.0.1:${c.port}/_dsm/cluster/nodes/node3/stop`;
     const res = await fetch(url, { method: 'POST' });
