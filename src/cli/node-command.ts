@@ -167,7 +167,12 @@ async function resolveSettings(
 
 async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise<number> {
   const { node: settings, configDir, configToken, heal } = await resolveSettings(flags, cmd);
-  const logger = createLogger({ name: settings.name, format: flags.log, quiet: Boolean(flags.quiet) });
+  const logger = createLogger({
+    name: settings.name,
+    format: flags.log,
+    quiet: Boolean(flags.quiet),
+    lang: ctx.lang,
+  });
   // Under `dsm cluster` (an IPC channel to the supervisor), request records also go to the dashboard.
   const feed = process.send
     ? createRequestFeed({
@@ -202,36 +207,50 @@ async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise
     scrubMBps: heal.scrubMBps,
   });
   if (heal.unreachable.length > 0 && heal.antiEntropyIntervalMs > 0) {
-    log.warn(
-      `no anti-entropy with ${heal.unreachable.join(', ')}: port 0 in the cluster file, so this node cannot find ${
+    const them = heal.unreachable.join(', ');
+    log.warn({
+      en: `no anti-entropy with ${them}: port 0 in the cluster file, so this node cannot find ${
         heal.unreachable.length === 1 ? 'it' : 'them'
       }`,
-    );
+      'pt-BR': `sem antientropia com ${them}: porta 0 no arquivo do cluster, então este nó não os encontra`,
+    });
   }
   if (!token)
-    log.warn('read-only: no token (set DSM_TOKEN, or start with --config nodes.json to accept uploads)');
+    log.warn({
+      en: 'read-only: no token (set DSM_TOKEN, or start with --config nodes.json to accept uploads)',
+      'pt-BR':
+        'somente leitura: sem token (defina DSM_TOKEN, ou inicie com --config nodes.json para aceitar envios)',
+    });
   if (settings.host === '0.0.0.0' || settings.host === '::') {
-    log.warn(
-      `serving on every network interface (${settings.host}): anyone on this network can read these files`,
-    );
+    log.warn({
+      en: `serving on every network interface (${settings.host}): anyone on this network can read these files`,
+      'pt-BR': `servindo em todas as interfaces de rede (${settings.host}): qualquer um nesta rede pode ler estes arquivos`,
+    });
   }
   const files = await node.store.fileCount();
   const jitter = settings.jitterMs ? ` ± ${settings.jitterMs}` : '';
+  const seedText = flags.seed !== undefined || settings.jitterMs ? ` · seed ${seed}` : '';
+  // Not translated: `dsm cluster` reads the port from this line (supervisor/listening-line.ts).
   log.info(
     `listening on ${node.url()} · root ${node.store.root} · latency ${settings.latencyMs}${jitter} ms · ${files} file${
       files === 1 ? '' : 's'
-    }${flags.seed !== undefined || settings.jitterMs ? ` · seed ${seed}` : ''}`,
+    }${seedText}`,
   );
   // Under `dsm cluster` the node has an IPC channel to its supervisor. When that closes (the supervisor
   // asks us to stop on Windows, which has no SIGTERM, or it died, even by SIGKILL) stop as on Ctrl+C, so
   // that no node outlives its cluster. Without a channel, 'disconnect' never fires.
   const parentGone = new Promise<void>((resolve) => process.once('disconnect', () => resolve()));
   await Promise.race([
-    onShutdownSignal(ctx, () => log.info('stopping: finishing running responses…')),
+    onShutdownSignal(ctx, () =>
+      log.info({
+        en: 'stopping: finishing running responses…',
+        'pt-BR': 'parando: terminando as respostas em andamento…',
+      }),
+    ),
     parentGone,
   ]);
   await node.close();
   feed?.close();
-  log.info('stopped');
+  log.info({ en: 'stopped', 'pt-BR': 'parado' });
   return 0;
 }

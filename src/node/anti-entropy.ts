@@ -123,9 +123,11 @@ export class AntiEntropy {
   /** Starts the rounds: the first one with every peer as soon as the store's start-up scan is done. */
   start(): void {
     const names = [...this.states.keys()].join(', ');
-    this.o.log.info(
-      `anti-entropy with ${names} every ${(this.o.intervalMs / 1000).toFixed(1)} s; catching up now`,
-    );
+    const every = (this.o.intervalMs / 1000).toFixed(1);
+    this.o.log.info({
+      en: `anti-entropy with ${names} every ${every} s; catching up now`,
+      'pt-BR': `antientropia com ${names} a cada ${every} s; sincronizando agora`,
+    });
     void this.o.store.idle().then(() => this.syncAll());
   }
 
@@ -188,15 +190,26 @@ export class AntiEntropy {
     if (!ok) s.view = { kind: 'unknown' };
     if (this.stopped) return;
     if (!ok && before === 'up') {
+      const why = describeError(err);
+      const again = duration(Math.min(this.o.retryMs, this.o.intervalMs));
       this.o.log.warn(
-        `${s.peer.name} is unreachable (${describeError(err)}): trying again every ${duration(Math.min(this.o.retryMs, this.o.intervalMs))}`,
+        {
+          en: `${s.peer.name} is unreachable (${why}): trying again every ${again}`,
+          'pt-BR': `${s.peer.name} está inacessível (${why}): tentando de novo a cada ${again}`,
+        },
         { event: 'peer-down', peer: s.peer.name },
       );
     } else if (ok && before === 'down' && answeredBefore) {
-      this.o.log.info(`${s.peer.name} is reachable again: syncing now`, {
-        event: 'peer-up',
-        peer: s.peer.name,
-      });
+      this.o.log.info(
+        {
+          en: `${s.peer.name} is reachable again: syncing now`,
+          'pt-BR': `${s.peer.name} está acessível de novo: sincronizando agora`,
+        },
+        {
+          event: 'peer-up',
+          peer: s.peer.name,
+        },
+      );
     }
   }
 
@@ -318,8 +331,12 @@ export class AntiEntropy {
         nodeName: this.o.nodeName,
       });
       const ms = clock.now() - started;
+      const took = `${formatBytes(a.size)} in ${duration(ms)}`;
       log.info(
-        `repaired ${a.name} v${a.version} from ${peer.name} (${formatBytes(a.size)} in ${duration(ms)})`,
+        {
+          en: `repaired ${a.name} v${a.version} from ${peer.name} (${took})`,
+          'pt-BR': `reparado ${a.name} v${a.version} a partir de ${peer.name} (${took.replace(' in ', ' em ')})`,
+        },
         {
           event: 'repaired',
           name: a.name,

@@ -96,7 +96,12 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       ? [{ type: 'latency', latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, toxicity: 1 }]
       : [];
   const faults = new FaultChain({ rng: opts.rng, clock, faults: initial });
-  faults.onChange((list) => opts.log.info(`faults: ${describeFaults(list, 'en')}`));
+  faults.onChange((list) =>
+    opts.log.info({
+      en: `faults: ${describeFaults(list, 'en')}`,
+      'pt-BR': `falhas: ${describeFaults(list, 'pt-BR')}`,
+    }),
+  );
   const common: Headers = {
     'X-Served-By': opts.name,
     // Revalidate every time (cheap with ETags), so a replaced file is seen at once, without Ctrl+F5.

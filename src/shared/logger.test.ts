@@ -34,3 +34,48 @@ describe('createLogger', () => {
     assert.deepEqual(quiet, ['node1  warning: careful']);
   });
 });
+
+describe('a logger in Brazilian Portuguese', () => {
+  const r = {
+    method: 'GET',
+    path: '/demo.mp4',
+    status: 206,
+    bytes: 10,
+    latencyMs: 50,
+    totalMs: 53,
+    aborted: true,
+  };
+  const msg = { en: 'stopped', 'pt-BR': 'parado' };
+
+  it('writes text lines, warnings and request lines in its language', () => {
+    const lines: string[] = [];
+    const log = createLogger({
+      name: 'node1',
+      format: 'text',
+      quiet: false,
+      lang: 'pt-BR',
+      write: (l) => lines.push(l),
+    });
+    log.info(msg);
+    log.warn({ en: 'careful', 'pt-BR': 'cuidado' });
+    log.request(r);
+    assert.deepEqual(lines, [
+      'node1  parado',
+      'node1  aviso: cuidado',
+      'node1  GET /demo.mp4 206 10 B interrompido (latência 50 ms, total 53 ms)',
+    ]);
+  });
+
+  it('keeps JSON lines in English, so that they parse the same everywhere', () => {
+    const lines: string[] = [];
+    const log = createLogger({
+      name: 'node1',
+      format: 'json',
+      quiet: false,
+      lang: 'pt-BR',
+      write: (l) => lines.push(l),
+    });
+    log.info(msg);
+    assert.equal(JSON.parse(lines[0] ?? '').msg, 'stopped');
+  });
+});

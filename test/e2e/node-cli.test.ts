@@ -340,6 +340,20 @@ describe('logs', () => {
     );
   });
 
+  it('--lang pt-BR: request lines and messages in Portuguese; the listening line stays (dsm cluster reads it)', async () => {
+    const node = await pool.startNode(['--lang', 'pt-BR', 'node', '--port', '0', '--root', demoRoot], {
+      cwd: tmp?.path,
+    });
+    assert.match(node.stdout(), /^node1 {2}listening on http:\/\/127\.0\.0\.1:\d+ · /m);
+    assert.equal((await fetch(`${node.url}/nope.mp4`)).status, 404);
+    await pool.waitFor(node, /GET \/nope\.mp4/);
+    assert.match(node.stdout(), /^node1 {2}GET \/nope\.mp4 404 \d+ B \(latência 0 ms, total \d+ ms\)$/m);
+    node.child.kill('SIGTERM');
+    assert.equal(await node.exited, 0);
+    assert.match(node.stdout(), /^node1 {2}parando: terminando as respostas em andamento…$/m);
+    assert.match(node.stdout(), /^node1 {2}parado$/m);
+  });
+
   it('--log json prints one JSON object per line, the request with method, path, status and bytes', async () => {
     const node = await startNode(demoRoot, ['--log', 'json']);
     const res = await fetch(`${node.url}/demo.mp4`, { headers: { Range: 'bytes=0-99' } });
