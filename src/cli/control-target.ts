@@ -10,6 +10,7 @@ import { type LoadedConfig, loadClusterConfig } from '../shared/config-loader.js
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
 import { resolveToken } from '../shared/token.js';
+import type { ClusterStatus } from '../supervisor/control-server.js';
 import type { CliContext } from './cli-context.js';
 import { DEFAULT_CONFIG, intArg } from './options.js';
 
@@ -68,7 +69,7 @@ export async function resolveControlTarget(flags: ControlFlags, ctx: CliContext)
  */
 export async function checkNodeNames(
   names: readonly string[],
-  status: () => Promise<{ supervisor: { configFile: string }; nodes: ReadonlyArray<{ name: string }> }>,
+  status: () => Promise<ClusterStatus>,
 ): Promise<void> {
   const s = await status();
   const known = s.nodes.map((n) => n.name);

@@ -18,7 +18,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { classifyFailure } from '../client/classify-failure.js';
 import { describeFault } from '../faults/describe-fault.js';
 import type { ListedFault } from '../faults/fault-chain.js';
-import { type FaultInput, type FaultSpec, faultListSchema, MAX_FOR_SECONDS } from '../faults/fault-schema.js';
+import { type FaultSpec, faultListSchema, MAX_FOR_SECONDS } from '../faults/fault-schema.js';
+import { configuredFaults } from '../faults/latency.js';
 import { describeIssues, findNode } from '../shared/config-loader.js';
 import { DsmError } from '../shared/errors.js';
 import { tr } from '../shared/i18n.js';
@@ -88,7 +89,10 @@ export function faultCommand(ctx: CliContext, run: (p: Promise<number>) => void)
       'the faults of this command remove themselves after this long',
       numberArg(0, MAX_FOR_SECONDS, 'a time in seconds', true),
     )
-    .option('--clear [types]', 'remove every fault first, or only these types (e.g. hang,down)')
+    .option(
+      '--clear [types]',
+      'remove every fault first, or only these types (e.g. hang,down); the nodes.json latency comes back',
+    )
     .option('--config <file>', 'the cluster file', DEFAULT_CONFIG)
     .option('--json', 'machine output: the node\'s faults as {"node","faults"}');
   cmd.action((node: string, flags: CommandFlags) => run(runFault(node, flags, ctx)));
@@ -109,11 +113,7 @@ async function runFault(nodeName: string, cmdFlags: CommandFlags, ctx: CliContex
     });
   }
   const access = await loadClusterAccess(cmdFlags.config, ctx, { createToken: false });
-  const configuredNode = findNode(access.cfg, nodeName);
-  const configured: FaultInput[] =
-    configuredNode.latencyMs || configuredNode.jitterMs
-      ? [{ type: 'latency', latencyMs: configuredNode.latencyMs, jitterMs: configuredNode.jitterMs }]
-      : [];
+  const configured = configuredFaults(findNode(access.cfg, nodeName));
   if (changing && !access.token) throw new DsmError('DSM_UNAUTHORIZED');
   const url = `${access.urls.get(nodeName)}/_dsm/faults`;
   const call = async (init?: RequestInit): Promise<{ node: string; faults: ListedFault[] }> => {

@@ -14,7 +14,7 @@ import { DsmError } from '../shared/errors.js';
 import { formatBytes } from '../shared/format.js';
 import { tr } from '../shared/i18n.js';
 import { seededRng } from '../shared/random.js';
-import { storableNameOf } from '../shared/safe-path.js';
+import { checkedStorableName } from '../shared/safe-path.js';
 import { newVersion } from '../shared/version.js';
 import type { CliContext } from './cli-context.js';
 import { loadClusterAccess } from './cluster-config.js';
@@ -79,9 +79,7 @@ async function runReplicate(file: string, flags: ReplicateFlags, ctx: CliContext
     });
   }
   const name = flags.as ?? basename(file);
-  const checked = storableNameOf(name);
-  if (checked.kind === 'bad')
-    throw new DsmError('DSM_BAD_NAME', { name: JSON.stringify(name), reason: checked.reason });
+  const storedAs = checkedStorableName(name);
   const access = await loadClusterAccess(flags.config, ctx, { createToken: true });
   if (!access.token) throw new DsmError('DSM_UNAUTHORIZED');
   const nodes = access.cfg.nodes;
@@ -104,7 +102,7 @@ async function runReplicate(file: string, flags: ReplicateFlags, ctx: CliContext
   );
   const result = await replicateFile({
     file,
-    name: checked.name,
+    name: storedAs,
     targets: nodes.map((n) => ({ node: n.name, base: access.urls.get(n.name) as string })),
     token: access.token.token,
     version: newVersion(Date.now(), seededRng(Date.now() ^ process.pid)),

@@ -8,7 +8,7 @@ import { fileUrl } from '../client/node-url.js';
 import { DsmError } from '../shared/errors.js';
 import { tr } from '../shared/i18n.js';
 import { seededRng } from '../shared/random.js';
-import { storableNameOf } from '../shared/safe-path.js';
+import { checkedStorableName } from '../shared/safe-path.js';
 import { newVersion } from '../shared/version.js';
 import type { CliContext } from './cli-context.js';
 import { loadClusterAccess } from './cluster-config.js';
@@ -39,9 +39,7 @@ export function rmCommand(ctx: CliContext, run: (p: Promise<number>) => void): C
 async function runRm(name: string, flags: RmFlags, ctx: CliContext): Promise<number> {
   const lang = ctx.lang;
   // Checked here: a URL parser would quietly turn `../x` into `x`.
-  const checked = storableNameOf(name);
-  if (checked.kind === 'bad')
-    throw new DsmError('DSM_BAD_NAME', { name: JSON.stringify(name), reason: checked.reason });
+  checkedStorableName(name);
   const access = await loadClusterAccess(flags.config, ctx, { createToken: false });
   if (!access.token) throw new DsmError('DSM_UNAUTHORIZED');
   const version = newVersion(Date.now(), seededRng(Date.now() ^ process.pid));

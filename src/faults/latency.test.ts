@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRng } from '../shared/random.js';
-import { latencyDelayMs, latencyStage } from './latency.js';
+import { configuredFaults, latencyDelayMs, latencyStage } from './latency.js';
 
 describe('latencyDelayMs', () => {
   const table: Array<[number, number, number, number]> = [
@@ -38,5 +38,17 @@ describe('latencyStage', () => {
       return Array.from({ length: 5 }, () => stage.beforeResponse?.(rng));
     };
     assert.deepEqual(run(), run());
+  });
+});
+
+describe('configuredFaults', () => {
+  it('is nothing for a node without latency or jitter, else one latency fault', () => {
+    assert.deepEqual(configuredFaults({ latencyMs: 0, jitterMs: 0 }), []);
+    assert.deepEqual(configuredFaults({ latencyMs: 50, jitterMs: 0 }), [
+      { type: 'latency', latencyMs: 50, jitterMs: 0, toxicity: 1 },
+    ]);
+    assert.deepEqual(configuredFaults({ latencyMs: 0, jitterMs: 10 }), [
+      { type: 'latency', latencyMs: 0, jitterMs: 10, toxicity: 1 },
+    ]);
   });
 });

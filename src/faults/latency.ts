@@ -21,6 +21,22 @@ export interface LatencySettings {
   jitterMs: number;
 }
 
+/**
+ * The faults a node starts with, from its settings (`--latency-ms`, `--jitter-ms`, nodes.json): what
+ * `dsm node` runs at start and what `dsm fault --clear` goes back to.
+ *
+ * | latencyMs, jitterMs | faults                                   |
+ * |---------------------|------------------------------------------|
+ * | 0, 0                | (none)                                   |
+ * | 50, 0               | latency 50 ± 0                           |
+ * | 0, 10               | latency 0 ± 10                           |
+ */
+export function configuredFaults(s: LatencySettings): FaultOf<'latency'>[] {
+  return s.latencyMs || s.jitterMs
+    ? [{ type: 'latency', latencyMs: s.latencyMs, jitterMs: s.jitterMs, toxicity: 1 }]
+    : [];
+}
+
 export function latencyDelayMs(s: LatencySettings, rng: Rng): number {
   if (s.jitterMs === 0) return s.latencyMs;
   const d = s.latencyMs + (rng() * 2 - 1) * s.jitterMs;

@@ -503,14 +503,11 @@ export class FileStore {
   private async pruneEmptyFolders(name: string): Promise<void> {
     let dir = dirname(this.pathOf(name));
     while (dir !== this.realRoot && dir.startsWith(this.realRoot + sep)) {
-      // Fails on a folder that still holds something (ENOTEMPTY): then its parents do too.
-      if (
-        !(await rmdir(dir).then(
-          () => true,
-          () => false,
-        ))
-      )
-        return;
+      try {
+        await rmdir(dir);
+      } catch {
+        return; // still holds something (ENOTEMPTY): then its parents do too
+      }
       dir = dirname(dir);
     }
   }

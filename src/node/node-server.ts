@@ -17,6 +17,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { describeFaults } from '../faults/describe-fault.js';
 import { FaultChain } from '../faults/fault-chain.js';
 import type { FaultSpec } from '../faults/fault-schema.js';
+import { configuredFaults } from '../faults/latency.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError, isDsmError } from '../shared/errors.js';
 import { printable } from '../shared/format.js';
@@ -91,10 +92,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
   const startedAt = clock.now();
   const store = await FileStore.open(opts.root, opts.log, clock);
   // `--latency-ms/--jitter-ms` are the node's first fault.
-  const initial: FaultSpec[] =
-    opts.latencyMs || opts.jitterMs
-      ? [{ type: 'latency', latencyMs: opts.latencyMs, jitterMs: opts.jitterMs, toxicity: 1 }]
-      : [];
+  const initial: FaultSpec[] = configuredFaults(opts);
   const faults = new FaultChain({ rng: opts.rng, clock, faults: initial });
   faults.onChange((list) =>
     opts.log.info({

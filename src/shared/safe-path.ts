@@ -22,6 +22,8 @@
  * | `/CON`, `/aux.mp4`               | bad 'reserved-name' (Windows device names)   |
  */
 
+import { DsmError } from './errors.js';
+
 export type TargetPath =
   | { kind: 'ok'; segments: string[] }
   | { kind: 'hidden'; segments: string[] }
@@ -159,4 +161,12 @@ export function storableName(rawTarget: string): StorableName {
 export function storableNameOf(name: string): StorableName {
   if (name === '') return { kind: 'bad', reason: 'a name is needed' };
   return storableName(urlPathOf(name));
+}
+
+/** `storableNameOf`, or the DSM_BAD_NAME that says why not (the CLI's `replicate --as` and `rm`). */
+export function checkedStorableName(name: string): string {
+  const checked = storableNameOf(name);
+  if (checked.kind === 'bad')
+    throw new DsmError('DSM_BAD_NAME', { name: JSON.stringify(name), reason: checked.reason });
+  return checked.name;
 }
