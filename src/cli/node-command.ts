@@ -191,6 +191,7 @@ async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise
           logger.request(r);
           feed.push(r);
         },
+        logsRequests: true,
       }
     : logger;
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);

@@ -72,3 +72,54 @@ describe('FileStore.put with background syncs', () => {
     assert.deepEqual(await readdir(join(dir, INTERNAL_DIR, 'tmp')), []);
   });
 });
+
+describe('FileStore.openCached', () => {
+  let dir: string;
+  let store: FileStore;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dsm-store-'));
+    store = await FileStore.open(
+      dir,
+      createLogger({ name: 'n', format: 'text', quiet: true, write: () => {} }),
+    );
+  });
+  after(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const put = (name: string, data: Buffer, version: number) =>
+    store.put(name, body(data, 64 * KiB), {
+      version,
+      expectedSha256: () => sha(data),
+      maxBytes: 1024 * KiB,
+      nodeName: 'n',
+    });
+
+  it('answers without waiting only for a file the open-file cache holds fresh, and follows a new version', async () => {
+    const v1 = randomBytes(1000);
+    await put('c.bin', v1, 1);
+    assert.equal(store.openCached('c.bin'), undefined, 'never opened: not cached');
+
+    const first = await store.openFile(['c.bin']);
+    assert.equal(first.kind, 'file');
+    if (first.kind !== 'file') return;
+    first.release();
+
+    const hit = store.openCached('c.bin');
+    assert.ok(hit !== undefined && hit.kind === 'file');
+    assert.equal(hit.file, first.file, 'the same open entry');
+    assert.equal(hit.entry?.sha256, sha(v1));
+    hit.release();
+
+    // A write through the node makes the cached entry stale at once.
+    const v2 = randomBytes(2000);
+    await put('c.bin', v2, 2);
+    assert.equal(store.openCached('c.bin'), undefined, 'stale after a new version');
+    const again = await store.openFile(['c.bin']);
+    assert.ok(again.kind === 'file' && again.stats.size === 2000 && again.entry?.version === 2);
+    again.release();
+    assert.equal(store.openCached('missing.bin'), undefined);
+  });
+});

@@ -203,6 +203,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       bytes = result.bytes;
       aborted = result.aborted;
     }
+    if (opts.log.logsRequests === false) return;
     if (isRoutineSync(method, target, req.headers['x-dsm-node'], status)) return;
     if (routine && status === 200) return;
     opts.log.request({

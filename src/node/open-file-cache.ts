@@ -108,15 +108,23 @@ export class OpenFileCache {
   constructor(private readonly opts: OpenFileCacheOptions) {}
 
   /**
+   * The fresh entry of `name` if there is one, acquired (the caller must `release` it), without waiting:
+   * the common case of a request, answered with no promise at all (see FileStore.openCached).
+   */
+  acquireCached(name: string): OpenFile | undefined {
+    const hit = this.entries.get(name);
+    if (hit === undefined || hit.stale || hit.expiresAt <= this.opts.now()) return undefined;
+    hit.refs++;
+    return hit;
+  }
+
+  /**
    * An open file for `name`, with one reference taken; `release` it when done. `path` gives its path,
    * called only on a miss (a hit needs no path: joining it showed in profiles).
    */
   async acquire(name: string, path: () => string): Promise<OpenFile | 'missing' | 'outside'> {
-    const hit = this.entries.get(name);
-    if (hit && !hit.stale && hit.expiresAt > this.opts.now()) {
-      hit.refs++;
-      return hit;
-    }
+    const hit = this.acquireCached(name);
+    if (hit !== undefined) return hit;
     // Concurrent misses for one name share one open.
     let pending = this.opening.get(name);
     if (!pending) {

@@ -70,6 +70,15 @@ describe('PUT', () => {
     assert.equal(await got.text(), 'version one');
     assert.equal(got.headers.get('etag'), `"sha256-${sha('version one')}"`);
     assert.equal(got.headers.get('x-dsm-version'), String(body.version));
+    // A range of it (answered from the open-file cache now) carries the same validators and version.
+    const part = await fetch(`${url}/demo.mp4`, { headers: { Range: 'bytes=8-' } });
+    assert.equal(part.status, 206);
+    assert.equal(await part.text(), 'one');
+    assert.equal(part.headers.get('content-range'), 'bytes 8-10/11');
+    assert.equal(part.headers.get('etag'), `"sha256-${sha('version one')}"`);
+    assert.equal(part.headers.get('x-dsm-version'), String(body.version));
+    assert.equal(part.headers.get('x-served-by'), got.headers.get('x-served-by'));
+    assert.equal(part.headers.get('content-type'), 'video/mp4');
   });
 
   it('replaces a file at once with a new ETag and a higher version', async () => {

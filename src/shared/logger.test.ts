@@ -32,6 +32,8 @@ describe('createLogger', () => {
     q.request({ method: 'GET', path: '/a', status: 200, bytes: 1, latencyMs: 0, totalMs: 1 });
     q.warn('careful');
     assert.deepEqual(quiet, ['node1  warning: careful']);
+    assert.equal(q.logsRequests, false, '--quiet: a server may skip building request records');
+    assert.equal(log.logsRequests, true);
   });
 });
 

@@ -34,6 +34,11 @@ export interface Logger {
   warn(msg: LogText, fields?: Record<string, unknown>): void;
   error(msg: LogText, fields?: Record<string, unknown>): void;
   request(r: RequestLog): void;
+  /**
+   * False when `request` drops every record (`--quiet`, nothing else listening), so a server may skip
+   * building them (formatting the path showed in profiles of the serving benchmark). Default true.
+   */
+  readonly logsRequests?: boolean;
 }
 
 export interface LoggerOptions {
@@ -76,6 +81,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       request: (r) => {
         if (!opts.quiet) p.info({ ...r }, 'request');
       },
+      logsRequests: !opts.quiet,
     };
   }
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -91,5 +97,6 @@ export function createLogger(opts: LoggerOptions): Logger {
     request: (r) => {
       if (!opts.quiet) write(formatRequestLine(opts.name, r, lang));
     },
+    logsRequests: !opts.quiet,
   };
 }
