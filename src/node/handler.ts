@@ -23,7 +23,7 @@ import { strongEtag, weakEtag } from '../shared/etag.js';
 import { headerValue, quoted } from '../shared/format.js';
 import { evaluatePreconditions, rangeApplies, type Validators } from '../shared/preconditions.js';
 import { type ByteRange, contentRange, parseRange } from '../shared/range.js';
-import { parseTargetPath } from '../shared/safe-path.js';
+import { parseTargetPath, type TargetPath } from '../shared/safe-path.js';
 import { handleFaults, isFaultsTarget } from './fault-routes.js';
 import type { FileStore } from './file-store.js';
 import { indexPage } from './index-page.js';
@@ -161,6 +161,30 @@ function singleRangeHeaders(m: FileMemo, r: ByteRange, size: number): Headers {
       };
 }
 
+type ReadTarget = Exclude<TargetPath, { kind: 'bad' }> & { name: string };
+
+/** Parsed targets remembered, per raw target; at most TARGETS_KEPT, then forgotten all at once. */
+const targets = new Map<string, Readonly<ReadTarget>>();
+const TARGETS_KEPT = 1000;
+
+/**
+ * `parseTargetPath` plus the file's name, remembered per raw target: a node answers the same few names
+ * over and over, and decoding, splitting and joining them showed in profiles of the range workload.
+ * Pure, so a remembered answer is the answer; frozen, as many requests share it. Bad targets are not
+ * kept (an attacker's garbage would only push the good ones out).
+ */
+function readTarget(raw: string): Readonly<ReadTarget> | Extract<TargetPath, { kind: 'bad' }> {
+  const known = targets.get(raw);
+  if (known !== undefined) return known;
+  const t = parseTargetPath(raw);
+  if (t.kind === 'bad') return t;
+  Object.freeze(t.segments);
+  const read = Object.freeze({ ...t, name: t.segments.join('/') });
+  if (targets.size >= TARGETS_KEPT) targets.clear();
+  targets.set(raw, read);
+  return read;
+}
+
 export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Promise<NodeResponse> {
   const { method } = req;
   if (method === 'OPTIONS') {
@@ -188,12 +212,11 @@ export async function handleRequest(req: NodeRequest, ctx: HandlerContext): Prom
   if (ctx.faults && isFaultsTarget(req.target)) return handleFaults(req, ctx, ctx.faults);
   if (method === 'PUT' || method === 'DELETE') return handleWrite(req, ctx);
 
-  const target = parseTargetPath(req.target);
+  const target = readTarget(req.target);
   if (target.kind === 'bad') {
     return errorResponse(new DsmError('DSM_BAD_PATH', { path: quoted(req.target), reason: target.reason }));
   }
-  const segments = target.segments;
-  const name = segments.join('/');
+  const { segments, name } = target;
   if (target.kind === 'hidden') return errorResponse(new DsmError('DSM_NOT_FOUND', { name }));
 
   if (segments.length === 0) {

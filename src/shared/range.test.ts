@@ -86,6 +86,19 @@ describe('parseRange', () => {
     assert.deepEqual(parseRange('bytes=-5', 0, 32), { kind: 'unsatisfiable' });
   });
 
+  it('decides `bytes=A-B` and `bytes=A-` (the one-match path) as the general parser does', () => {
+    // A space after "=" is valid list syntax (OWS) and skips the one-match path.
+    for (const size of [0, 1, 10]) {
+      for (const a of ['0', '1', '5', '9', '10', '11', '007', '99999999999999999999']) {
+        for (const b of ['', '0', '4', '5', '9', '10', '12', '99999999999999999999']) {
+          const quick = parseRange(`bytes=${a}-${b}`, size, 32);
+          const general = parseRange(`bytes= ${a}-${b}`, size, 32);
+          assert.deepEqual(quick, general, `bytes=${a}-${b} of ${size} bytes`);
+        }
+      }
+    }
+  });
+
   it('handles positions beyond 2^32', () => {
     const big = 5 * 2 ** 32;
     assert.deepEqual(parseRange(`bytes=${2 ** 32}-`, big, 32), {

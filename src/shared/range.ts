@@ -40,9 +40,20 @@ export type RangeDecision =
   | { kind: 'ignored'; reason: 'malformed' | 'unit' | 'too-many' | 'overlap' | 'oversized' };
 
 const INT = /^\d+$/;
+/** `bytes=A-B` or `bytes=A-`: what players and download tools send, decided in one match. */
+const SINGLE = /^bytes=(\d+)-(\d*)$/;
 
 export function parseRange(header: string | undefined, size: number, maxRanges: number): RangeDecision {
   if (header === undefined) return { kind: 'none' };
+  const single = SINGLE.exec(header);
+  if (single !== null && maxRanges >= 1) {
+    // The same rules as the general path below, for one first-pos range (it showed in profiles).
+    const start = Number(single[1]);
+    const end = single[2] === '' ? Number.POSITIVE_INFINITY : Number(single[2]);
+    if (end < start) return { kind: 'ignored', reason: 'malformed' };
+    if (start >= size) return { kind: 'unsatisfiable' };
+    return { kind: 'ranges', ranges: [{ start, end: Math.min(end, size - 1) }] };
+  }
   const eq = header.indexOf('=');
   if (eq < 0) return { kind: 'ignored', reason: 'malformed' };
   // Range unit names are case-insensitive (RFC 9110 §14.1).
