@@ -15,6 +15,16 @@
  * removed (tee's files with rm, our copies with a DELETE to each node) and nothing else is dropped: the
  * source file stays in the page cache, read once before measuring.
  *
+ * Every run starts SETTLE_MS after the previous run's outputs were removed, so that every run, tee's
+ * and ours, meets the same memory. This VM hands memory freed in the guest back to its host within
+ * about 4 s (virtio-balloon free page reporting, /sys/module/page_reporting), and writing a file into
+ * memory the host must give again costs about 10 times more CPU: `dd` of 1 GiB into a new file took
+ * 0.4 s of system time right after a 1 GiB file was deleted, 1.8 s one second later, 3.7–4.0 s after
+ * 4–10 s (2026-11-25). Without the pause, tee ran right after a delete (rounds 2 and later: 3.0–3.6 s
+ * for its 3 GiB, against 13.5 s in round 1) while our nodes, writing for longer than those 4 s, met
+ * cold memory for most of their 3 GiB: the ratio compared two different machines. A fresh copy on a
+ * quiet machine meets cold memory, as the issue's reference figure (tee about 9.5 s) did.
+ *
  * The nodes run with their background repair off (anti-entropy, scrub; when the build has them), so that
  * only the replication is measured.
  *
@@ -58,6 +68,8 @@ const STORED_AS = 'replicated.bin';
 export const TARGETS = { ratio: 1.5, rssMB: 150 } as const;
 const TOKEN = 'bench-replicate-token-0123456789';
 const SAMPLE_MS = 100;
+/** Pause before every measured run (see the top of this file): freed memory goes back to the host in ~4 s. */
+const SETTLE_MS = 10_000;
 /** Share of the CPU taken by other programs during a run above which the report warns about noise. */
 const BUSY_WARNING = 0.1;
 
@@ -337,12 +349,15 @@ export async function benchReplicate(
     l && l.other > BUSY_WARNING ? `  (other programs used ${Math.round(l.other * 100)}% of the CPU)` : '';
   try {
     for (let round = 1; round <= rounds; round++) {
+      await sleep(SETTLE_MS);
       const t = await timeTee(tools, file, outs, false);
       tee.push(t);
       log(`round ${round}/${rounds} tee         ${t.seconds.toFixed(2)} s${busy(t.load)}`);
+      await sleep(SETTLE_MS);
       const ts = await timeTee(tools, file, outs, true);
       teeSync.push(ts);
       log(`round ${round}/${rounds} tee + sync  ${ts.seconds.toFixed(2)} s${busy(ts.load)}`);
+      await sleep(SETTLE_MS);
       const o = await timeOurs(file, config, nodes);
       ours.push(o);
       await deleteCopies(nodes);
@@ -475,6 +490,8 @@ function renderReport(r: ReplicateBenchResult): string {
   ];
   return [
     `Replication: 1 GiB random file to ${NODES.length} local nodes (latency 0), ${r.rounds} interleaved rounds`,
+    `Every run starts ${SETTLE_MS / 1000} s after the last outputs were removed, so that tee and ours meet the same memory`,
+    '(this VM hands freed memory back to its host within ~4 s; writing into it again costs ~10x: see bench/replicate.ts).',
     '',
     table(
       ['run', 'seconds, each round', 'mean s', 'MB/s (3 copies)', 'x tee', 'target', 'spread', 'other cpu'],

@@ -40,6 +40,7 @@ import type { Logger } from '../shared/logger.js';
 import { type ManifestEntry, manifestDigest } from '../shared/manifest-digest.js';
 import { type Clock, systemClock } from '../shared/random.js';
 import { versionFromMtime } from '../shared/version.js';
+import { FileSink } from './file-sink.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { type FileEntry, Manifest } from './manifest.js';
 import { isNotFound, type OpenFile, OpenFileCache } from './open-file-cache.js';
@@ -317,38 +318,32 @@ export class FileStore {
     let size = 0;
     try {
       const handle = await open(tmp, 'wx');
-      const syncEvery = opts.syncEveryBytes ?? DEFAULTS.uploadSyncEveryBytes;
-      let syncedAt = 0;
-      let syncing = false;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          size += chunk.length;
-          if (size > opts.maxBytes)
-            return cb(new DsmError('DSM_TOO_LARGE', { name, limit: formatBytes(opts.maxBytes) }));
-          if (opts.expectedLength !== undefined && size > opts.expectedLength) {
-            return cb(
-              new DsmError('DSM_LENGTH_MISMATCH', { name, expected: opts.expectedLength, actual: `more` }),
-            );
-          }
-          hash.update(chunk);
-          // Write what has arrived so far to disk while the rest comes: otherwise the whole file waits
-          // in the page cache and the fsync below writes it all while the client waits. One at a time;
-          // a failure here shows again in that final fsync.
-          if (syncEvery > 0 && !syncing && size - syncedAt >= syncEvery) {
-            syncedAt = size;
-            syncing = true;
-            handle.datasync().then(
-              () => (syncing = false),
-              () => (syncing = false),
-            );
-          }
-          cb(null, chunk);
-        },
-      });
-      // `flush`: fsync before the stream closes the file, so it is durable before it becomes visible
-      // (after a power cut the name holds either the old or the new bytes). close() waits for a
-      // background datasync still running.
-      await pipeline(body, counter, handle.createWriteStream({ flush: true, highWaterMark: 1024 * 1024 }));
+      try {
+        const counter = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            size += chunk.length;
+            if (size > opts.maxBytes)
+              return cb(new DsmError('DSM_TOO_LARGE', { name, limit: formatBytes(opts.maxBytes) }));
+            if (opts.expectedLength !== undefined && size > opts.expectedLength) {
+              return cb(
+                new DsmError('DSM_LENGTH_MISMATCH', { name, expected: opts.expectedLength, actual: `more` }),
+              );
+            }
+            hash.update(chunk);
+            cb(null, chunk);
+          },
+        });
+        await pipeline(
+          body,
+          counter,
+          new FileSink(handle, {
+            writeBytes: DEFAULTS.uploadWriteBytes,
+            datasyncEveryBytes: opts.syncEveryBytes ?? DEFAULTS.uploadSyncEveryBytes,
+          }),
+        );
+      } finally {
+        await handle.close();
+      }
       const sha256 = hash.digest('hex');
       if (opts.expectedLength !== undefined && size !== opts.expectedLength) {
         throw new DsmError('DSM_LENGTH_MISMATCH', { name, expected: opts.expectedLength, actual: size });

@@ -46,6 +46,12 @@ export const DEFAULTS = {
    * 0 turns it off.
    */
   uploadSyncEveryBytes: 32 * 1024 * 1024,
+  /**
+   * Largest single write of an upload into its temp file, bytes: large writes into the page cache cost
+   * several times the CPU of 64 KiB ones on a VM whose free memory goes back to the host (measured, see
+   * node/file-sink.ts).
+   */
+  uploadWriteBytes: 64 * 1024,
   /** How long a node reuses an open file's descriptor and stat (nginx's open_file_cache_valid). */
   openFileCacheValidMs: 1000,
   /** Open files kept at most. */
