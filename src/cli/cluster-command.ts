@@ -106,18 +106,50 @@ export function clusterCommand(
 ): Command {
   const cmd = new Command('cluster')
     .description(
-      'start every node of nodes.json as its own process, with the gateway, the live dashboard and a control API',
+      tr(ctx.lang, {
+        en: 'start every node of nodes.json as its own process, with the gateway, the live dashboard and a control API',
+        'pt-BR':
+          'inicia cada nó do nodes.json como um processo próprio, com o gateway, o painel ao vivo e uma API de controle',
+      }),
     )
-    .option('--config <file>', `the cluster file, written with 3 example nodes if missing`, DEFAULT_CONFIG)
+    .option(
+      '--config <file>',
+      tr(ctx.lang, {
+        en: `the cluster file, written with 3 example nodes if missing`,
+        'pt-BR': `o arquivo do cluster, criado com 3 nós de exemplo se não existir`,
+      }),
+      DEFAULT_CONFIG,
+    )
     .option(
       '--port <port>',
-      `port of the supervisor (default: from nodes.json, else ${DEFAULTS.supervisorPort})`,
+      tr(ctx.lang, {
+        en: `port of the supervisor (default: from nodes.json, else ${DEFAULTS.supervisorPort})`,
+        'pt-BR': `porta do supervisor (padrão: a do nodes.json, senão ${DEFAULTS.supervisorPort})`,
+      }),
       portArg,
     )
-    .option('--host <address>', `address of the supervisor (default: from nodes.json, else ${DEFAULTS.host})`)
-    .option('--open', 'open the browser on the dashboard (only on a terminal, never in CI)')
-    .option('--no-open', 'do not open the browser')
-    .option('--restart', 'restart crashed nodes, waiting longer after each quick crash');
+    .option(
+      '--host <address>',
+      tr(ctx.lang, {
+        en: `address of the supervisor (default: from nodes.json, else ${DEFAULTS.host})`,
+        'pt-BR': `endereço do supervisor (padrão: o do nodes.json, senão ${DEFAULTS.host})`,
+      }),
+    )
+    .option(
+      '--open',
+      tr(ctx.lang, {
+        en: 'open the browser on the dashboard (only on a terminal, never in CI)',
+        'pt-BR': 'abre o painel no navegador (só num terminal, nunca em CI)',
+      }),
+    )
+    .option('--no-open', tr(ctx.lang, { en: 'do not open the browser', 'pt-BR': 'não abre o navegador' }))
+    .option(
+      '--restart',
+      tr(ctx.lang, {
+        en: 'restart crashed nodes, waiting longer after each quick crash',
+        'pt-BR': 'reinicia os nós que caírem, esperando mais após cada queda rápida',
+      }),
+    );
   cmd.action((flags: ClusterFlags) => run(runCluster(flags, ctx, deps)));
   return cmd;
 }

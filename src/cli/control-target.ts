@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { type LoadedConfig, loadClusterConfig } from '../shared/config-loader.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
+import { type Lang, tr } from '../shared/i18n.js';
 import { resolveToken } from '../shared/token.js';
 import type { ClusterStatus } from '../supervisor/control-server.js';
 import type { CliContext } from './cli-context.js';
@@ -30,16 +31,28 @@ export interface ControlTarget {
 export const controlPortArg = intArg(1, 65535, 'a port');
 
 /** The flags every command that talks to the cluster has. */
-export function addControlOptions(cmd: Command): Command {
+export function addControlOptions(cmd: Command, lang: Lang): Command {
   return cmd
-    .option('--config <file>', `the cluster's nodes.json (default: ${DEFAULT_CONFIG} if present)`)
+    .option(
+      '--config <file>',
+      tr(lang, {
+        en: `the cluster's nodes.json (default: ${DEFAULT_CONFIG} if present)`,
+        'pt-BR': `o nodes.json do cluster (padrão: ${DEFAULT_CONFIG}, se existir)`,
+      }),
+    )
     .option(
       '--host <address>',
-      `address of the cluster's supervisor (default: from nodes.json, else ${DEFAULTS.host})`,
+      tr(lang, {
+        en: `address of the cluster's supervisor (default: from nodes.json, else ${DEFAULTS.host})`,
+        'pt-BR': `endereço do supervisor do cluster (padrão: o do nodes.json, senão ${DEFAULTS.host})`,
+      }),
     )
     .option(
       '--port <port>',
-      `port of the cluster's supervisor (default: from nodes.json, else ${DEFAULTS.supervisorPort})`,
+      tr(lang, {
+        en: `port of the cluster's supervisor (default: from nodes.json, else ${DEFAULTS.supervisorPort})`,
+        'pt-BR': `porta do supervisor do cluster (padrão: a do nodes.json, senão ${DEFAULTS.supervisorPort})`,
+      }),
       controlPortArg,
     );
 }

@@ -53,48 +53,121 @@ const TIMEOUT_MS = 5_000;
 
 export function faultCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = new Command('fault')
-    .description("show or change a running node's faults: latency, bandwidth, errors, hang, reset, down")
-    .argument('<node>', 'the node, by its name in nodes.json')
-    .option('--latency-ms <ms>', 'wait before the first byte of every response', msArg)
-    .option('--jitter-ms <ms>', 'random spread of that wait, ± ms', msArg)
+    .description(
+      tr(ctx.lang, {
+        en: "show or change a running node's faults: latency, bandwidth, errors, hang, reset, down",
+        'pt-BR':
+          'mostra ou muda as falhas de um nó em execução: latency, bandwidth, errors, hang, reset, down',
+      }),
+    )
+    .argument(
+      '<node>',
+      tr(ctx.lang, {
+        en: 'the node, by its name in nodes.json',
+        'pt-BR': 'o nó, pelo nome dele no nodes.json',
+      }),
+    )
+    .option(
+      '--latency-ms <ms>',
+      tr(ctx.lang, {
+        en: 'wait before the first byte of every response',
+        'pt-BR': 'espera antes do primeiro byte de cada resposta',
+      }),
+      msArg,
+    )
+    .option(
+      '--jitter-ms <ms>',
+      tr(ctx.lang, {
+        en: 'random spread of that wait, ± ms',
+        'pt-BR': 'variação aleatória dessa espera, ± ms',
+      }),
+      msArg,
+    )
     .option(
       '--bandwidth-kbps <KB/s>',
-      'cap each response body at this many KB/s (1 KB = 1000 bytes)',
+      tr(ctx.lang, {
+        en: 'cap each response body at this many KB/s (1 KB = 1000 bytes)',
+        'pt-BR': 'limita o corpo de cada resposta a esta quantidade de KB/s (1 KB = 1000 bytes)',
+      }),
       numberArg(0, 10_000_000, 'a rate in KB/s', true),
     )
     .option(
       '--error-rate <0-1>',
-      'share of requests answered with an error status',
+      tr(ctx.lang, {
+        en: 'share of requests answered with an error status',
+        'pt-BR': 'fração das requisições respondidas com um status de erro',
+      }),
       numberArg(0, 1, 'a share'),
     )
     .addOption(
-      new Option('--error-status <status>', 'status of those answers (default 503)')
+      new Option(
+        '--error-status <status>',
+        tr(ctx.lang, {
+          en: 'status of those answers (default 503)',
+          'pt-BR': 'status dessas respostas (padrão 503)',
+        }),
+      )
         .choices(['503', '500'])
         .argParser((v) => Number(v) as 500 | 503),
     )
-    .option('--hang', 'accept requests and never answer them (until cleared)')
+    .option(
+      '--hang',
+      tr(ctx.lang, {
+        en: 'accept requests and never answer them (until cleared)',
+        'pt-BR': 'aceita as requisições e nunca as responde (até a falha ser limpa)',
+      }),
+    )
     .option(
       '--reset-after-bytes <n>',
-      'close the connection after this many bytes of body',
+      tr(ctx.lang, {
+        en: 'close the connection after this many bytes of body',
+        'pt-BR': 'fecha a conexão depois desta quantidade de bytes do corpo',
+      }),
       intArg(0, Number.MAX_SAFE_INTEGER, 'a byte count'),
     )
-    .option('--down', 'reset every connection, with the process still up (only the fault API answers)')
+    .option(
+      '--down',
+      tr(ctx.lang, {
+        en: 'reset every connection, with the process still up (only the fault API answers)',
+        'pt-BR': 'derruba toda conexão, com o processo ainda no ar (só a API de falhas responde)',
+      }),
+    )
     .option(
       '--toxicity <0-1>',
-      'share of requests the faults of this command apply to (default 1)',
+      tr(ctx.lang, {
+        en: 'share of requests the faults of this command apply to (default 1)',
+        'pt-BR': 'fração das requisições a que as falhas deste comando se aplicam (padrão 1)',
+      }),
       numberArg(0, 1, 'a share'),
     )
     .option(
       '--for-seconds <s>',
-      'the faults of this command remove themselves after this long',
+      tr(ctx.lang, {
+        en: 'the faults of this command remove themselves after this long',
+        'pt-BR': 'as falhas deste comando se removem sozinhas depois deste tempo',
+      }),
       numberArg(0, MAX_FOR_SECONDS, 'a time in seconds', true),
     )
     .option(
       '--clear [types]',
-      'remove every fault first, or only these types (e.g. hang,down); the nodes.json latency comes back',
+      tr(ctx.lang, {
+        en: 'remove every fault first, or only these types (e.g. hang,down); the nodes.json latency comes back',
+        'pt-BR':
+          'remove antes todas as falhas, ou só estes tipos (ex.: hang,down); a latência do nodes.json volta',
+      }),
     )
-    .option('--config <file>', 'the cluster file', DEFAULT_CONFIG)
-    .option('--json', 'machine output: the node\'s faults as {"node","faults"}');
+    .option(
+      '--config <file>',
+      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
+      DEFAULT_CONFIG,
+    )
+    .option(
+      '--json',
+      tr(ctx.lang, {
+        en: 'machine output: the node\'s faults as {"node","faults"}',
+        'pt-BR': 'saída para máquinas: as falhas do nó como {"node","faults"}',
+      }),
+    );
   cmd.action((node: string, flags: CommandFlags) => run(runFault(node, flags, ctx)));
   return cmd;
 }

@@ -66,26 +66,48 @@ interface GatewayFlags {
 
 export function gatewayCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = new Command('gateway')
-    .description('stream files from the best node, switching replicas mid-stream when a node fails')
-    .option('--config <file>', 'the cluster file', DEFAULT_CONFIG)
+    .description(
+      tr(ctx.lang, {
+        en: 'stream files from the best node, switching replicas mid-stream when a node fails',
+        'pt-BR':
+          'transmite arquivos a partir do melhor nó, trocando de réplica no meio do stream quando um nó falha',
+      }),
+    )
+    .option(
+      '--config <file>',
+      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
+      DEFAULT_CONFIG,
+    )
     .option(
       '--port <port>',
-      `port (default: the supervisor's in nodes.json, else ${DEFAULTS.supervisorPort})`,
+      tr(ctx.lang, {
+        en: `port (default: the supervisor's in nodes.json, else ${DEFAULTS.supervisorPort})`,
+        'pt-BR': `porta (padrão: a do supervisor no nodes.json, senão ${DEFAULTS.supervisorPort})`,
+      }),
       portArg,
     )
     .option(
       '--host <address>',
-      `address to bind (default: the supervisor's in nodes.json, else ${DEFAULTS.host})`,
+      tr(ctx.lang, {
+        en: `address to bind (default: the supervisor's in nodes.json, else ${DEFAULTS.host})`,
+        'pt-BR': `endereço em que escutar (padrão: o do supervisor no nodes.json, senão ${DEFAULTS.host})`,
+      }),
     )
     .option(
       '--stall-timeout-ms <ms>',
-      'a node silent this long mid-stream is replaced by another replica',
+      tr(ctx.lang, {
+        en: 'a node silent this long mid-stream is replaced by another replica',
+        'pt-BR': 'um nó em silêncio por este tempo no meio do stream é substituído por outra réplica',
+      }),
       msArg,
       DEFAULTS.gatewayStallTimeoutMs,
     )
     .option(
       '--probe-interval-ms <ms>',
-      'active health probes, this often (0 = off)',
+      tr(ctx.lang, {
+        en: 'active health probes, this often (0 = off)',
+        'pt-BR': 'sondas de saúde ativas, com esta frequência (0 = desligado)',
+      }),
       msArg,
       DEFAULTS.gatewayProbeIntervalMs,
     );

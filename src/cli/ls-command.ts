@@ -22,9 +22,18 @@ interface LsFlags {
 
 export function lsCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = new Command('ls')
-    .description('show the replica matrix: every file on every node, with version and state')
-    .option('--config <file>', 'the cluster file', DEFAULT_CONFIG)
-    .option('--json', 'machine output');
+    .description(
+      tr(ctx.lang, {
+        en: 'show the replica matrix: every file on every node, with version and state',
+        'pt-BR': 'mostra a matriz de réplicas: cada arquivo em cada nó, com versão e estado',
+      }),
+    )
+    .option(
+      '--config <file>',
+      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
+      DEFAULT_CONFIG,
+    )
+    .option('--json', tr(ctx.lang, { en: 'machine output', 'pt-BR': 'saída para máquinas' }));
   cmd.action((flags: LsFlags) => run(runLs(flags, ctx)));
   return cmd;
 }

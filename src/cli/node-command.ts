@@ -22,6 +22,7 @@ import { findNode, loadClusterConfig } from '../shared/config-loader.js';
 import { type NodeConfig, nodeConfigSchema } from '../shared/config-schema.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { DsmError } from '../shared/errors.js';
+import { tr } from '../shared/i18n.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { seededRng, systemClock } from '../shared/random.js';
 import { createRequestFeed } from '../shared/request-feed.js';
@@ -57,48 +58,116 @@ function mbpsArg(value: string): number {
 
 export function nodeCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = new Command('node')
-    .description('start a storage node: serve a folder over HTTP, with a simulated network latency')
-    .option('--name <name>', 'node name, shown in logs and X-Served-By', 'node1')
+    .description(
+      tr(ctx.lang, {
+        en: 'start a storage node: serve a folder over HTTP, with a simulated network latency',
+        'pt-BR': 'inicia um nó de armazenamento: serve uma pasta por HTTP, com uma latência de rede simulada',
+      }),
+    )
+    .option(
+      '--name <name>',
+      tr(ctx.lang, {
+        en: 'node name, shown in logs and X-Served-By',
+        'pt-BR': 'nome do nó, mostrado nos logs e em X-Served-By',
+      }),
+      'node1',
+    )
     .option(
       '--config <file>',
-      `take the node's settings from this cluster file (default: ${DEFAULT_CONFIG} if present)`,
+      tr(ctx.lang, {
+        en: `take the node's settings from this cluster file (default: ${DEFAULT_CONFIG} if present)`,
+        'pt-BR': `pega as configurações do nó neste arquivo do cluster (padrão: ${DEFAULT_CONFIG}, se existir)`,
+      }),
     )
-    .option('--port <port>', 'TCP port (0 = any free port)', portArg, 8001)
-    .option('--host <address>', 'address to bind; 0.0.0.0 serves your whole network', DEFAULTS.host)
+    .option(
+      '--port <port>',
+      tr(ctx.lang, { en: 'TCP port (0 = any free port)', 'pt-BR': 'porta TCP (0 = qualquer porta livre)' }),
+      portArg,
+      8001,
+    )
+    .option(
+      '--host <address>',
+      tr(ctx.lang, {
+        en: 'address to bind; 0.0.0.0 serves your whole network',
+        'pt-BR': 'endereço em que escutar; 0.0.0.0 serve a sua rede inteira',
+      }),
+      DEFAULTS.host,
+    )
     .option(
       '--latency-ms <ms>',
-      'simulated latency before the first byte of every response',
+      tr(ctx.lang, {
+        en: 'simulated latency before the first byte of every response',
+        'pt-BR': 'latência simulada antes do primeiro byte de cada resposta',
+      }),
       msArg,
       DEFAULTS.latencyMs,
     )
-    .option('--jitter-ms <ms>', 'random spread of the latency, ± ms', msArg, DEFAULTS.jitterMs)
-    .option('--root <folder>', 'folder to serve, created if missing (default: <name>/storage)')
+    .option(
+      '--jitter-ms <ms>',
+      tr(ctx.lang, {
+        en: 'random spread of the latency, ± ms',
+        'pt-BR': 'variação aleatória da latência, ± ms',
+      }),
+      msArg,
+      DEFAULTS.jitterMs,
+    )
+    .option(
+      '--root <folder>',
+      tr(ctx.lang, {
+        en: 'folder to serve, created if missing (default: <name>/storage)',
+        'pt-BR': 'pasta a servir, criada se não existir (padrão: <name>/storage)',
+      }),
+    )
     .option(
       '--max-upload-mib <MiB>',
-      'largest accepted upload',
+      tr(ctx.lang, { en: 'largest accepted upload', 'pt-BR': 'maior envio (upload) aceito' }),
       intArg(1, 2 ** 30, 'a size in MiB'),
       DEFAULTS.maxUploadMiB,
     )
-    .addOption(new Option('--log <format>', 'log format').choices(['text', 'json']).default(DEFAULTS.log))
-    .option('--quiet', 'no line per request')
+    .addOption(
+      new Option('--log <format>', tr(ctx.lang, { en: 'log format', 'pt-BR': 'formato do log' }))
+        .choices(['text', 'json'])
+        .default(DEFAULTS.log),
+    )
+    .option('--quiet', tr(ctx.lang, { en: 'no line per request', 'pt-BR': 'nenhuma linha por requisição' }))
     .option(
       '--seed <n>',
-      'seed for the jitter and the odds of faults, to replay a demo exactly (default: random, printed at start)',
+      tr(ctx.lang, {
+        en: 'seed for the jitter and the odds of faults, to replay a demo exactly (default: random, printed at start)',
+        'pt-BR':
+          'semente do jitter e das chances das falhas, para repetir uma demonstração exatamente (padrão: aleatória, mostrada ao iniciar)',
+      }),
       intArg(0, 2 ** 31 - 1, 'a seed'),
     )
     .option(
       '--anti-entropy-interval-ms <ms>',
-      'how often to compare files with the other nodes of --config and pull what is missing (0 = off)',
+      tr(ctx.lang, {
+        en: 'how often to compare files with the other nodes of --config and pull what is missing (0 = off)',
+        'pt-BR':
+          'com que frequência comparar os arquivos com os outros nós do --config e puxar o que falta (0 = desligado)',
+      }),
       intArg(0, 86_400_000, 'a time in ms'),
       DEFAULTS.antiEntropyIntervalMs,
     )
     .option(
       '--scrub-interval-ms <ms>',
-      'pause between two re-reads of every file to find corrupt copies (0 = off)',
+      tr(ctx.lang, {
+        en: 'pause between two re-reads of every file to find corrupt copies (0 = off)',
+        'pt-BR':
+          'pausa entre duas releituras de todos os arquivos, para achar cópias corrompidas (0 = desligado)',
+      }),
       intArg(0, 604_800_000, 'a time in ms'),
       DEFAULTS.scrubIntervalMs,
     )
-    .option('--scrub-mbps <MB/s>', 'read rate limit of those re-reads', mbpsArg, DEFAULTS.scrubMBps);
+    .option(
+      '--scrub-mbps <MB/s>',
+      tr(ctx.lang, {
+        en: 'read rate limit of those re-reads',
+        'pt-BR': 'limite da taxa de leitura dessas releituras',
+      }),
+      mbpsArg,
+      DEFAULTS.scrubMBps,
+    );
   cmd.action((flags: NodeFlags) => run(runNode(flags, cmd, ctx)));
   return cmd;
 }

@@ -38,24 +38,56 @@ interface PickFlags {
 export function pickCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = new Command('pick')
     .description(
-      'probe every node at once and open the file from the fastest node that holds its newest version',
+      tr(ctx.lang, {
+        en: 'probe every node at once and open the file from the fastest node that holds its newest version',
+        'pt-BR':
+          'sonda todos os nós ao mesmo tempo e abre o arquivo a partir do nó mais rápido que tem a versão mais nova dele',
+      }),
     )
-    .argument('<name>', 'the file, as the nodes name it (demo.mp4, films/intro.webm)')
-    .option('--config <file>', 'cluster file listing the nodes', DEFAULT_CONFIG)
+    .argument(
+      '<name>',
+      tr(ctx.lang, {
+        en: 'the file, as the nodes name it (demo.mp4, films/intro.webm)',
+        'pt-BR': 'o arquivo, com o nome que ele tem nos nós (demo.mp4, films/intro.webm)',
+      }),
+    )
+    .option(
+      '--config <file>',
+      tr(ctx.lang, {
+        en: 'cluster file listing the nodes',
+        'pt-BR': 'arquivo do cluster com a lista dos nós',
+      }),
+      DEFAULT_CONFIG,
+    )
     .option(
       '--samples <n>',
-      '/health round trips per node; the median ranks it',
+      tr(ctx.lang, {
+        en: '/health round trips per node; the median ranks it',
+        'pt-BR': 'idas e voltas ao /health por nó; a mediana define a posição do nó',
+      }),
       intArg(1, 20, 'the number of samples'),
       DEFAULTS.pickSamples,
     )
     .option(
       '--timeout-ms <ms>',
-      'a request with no answer after this long marks the node down',
+      tr(ctx.lang, {
+        en: 'a request with no answer after this long marks the node down',
+        'pt-BR': 'uma requisição sem resposta depois deste tempo marca o nó como fora do ar',
+      }),
       intArg(1, 600_000, 'a time in ms'),
       DEFAULTS.pickTimeoutMs,
     )
-    .option('--no-open', 'print the URL without opening a browser')
-    .option('--json', 'print the result as JSON');
+    .option(
+      '--no-open',
+      tr(ctx.lang, {
+        en: 'print the URL without opening a browser',
+        'pt-BR': 'mostra a URL sem abrir um navegador',
+      }),
+    )
+    .option(
+      '--json',
+      tr(ctx.lang, { en: 'print the result as JSON', 'pt-BR': 'mostra o resultado em JSON' }),
+    );
   cmd.action((name: string, flags: PickFlags) => run(runPick(name, flags, ctx)));
   return cmd;
 }

@@ -33,22 +33,44 @@ interface ReplicateFlags {
 
 export function replicateCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = new Command('replicate')
-    .description('stream a file to every node at once: verified by SHA-256, atomic, versioned')
-    .argument('<file>', 'the file to replicate')
-    .option('--as <name>', 'name on the nodes, e.g. films/demo.mp4 (default: the file name)')
-    .option('--config <file>', 'the cluster file', DEFAULT_CONFIG)
+    .description(
+      tr(ctx.lang, {
+        en: 'stream a file to every node at once: verified by SHA-256, atomic, versioned',
+        'pt-BR':
+          'transmite um arquivo para todos os nós ao mesmo tempo: verificado por SHA-256, atômico, versionado',
+      }),
+    )
+    .argument('<file>', tr(ctx.lang, { en: 'the file to replicate', 'pt-BR': 'o arquivo a replicar' }))
+    .option(
+      '--as <name>',
+      tr(ctx.lang, {
+        en: 'name on the nodes, e.g. films/demo.mp4 (default: the file name)',
+        'pt-BR': 'nome nos nós, ex.: films/demo.mp4 (padrão: o nome do arquivo)',
+      }),
+    )
+    .option(
+      '--config <file>',
+      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
+      DEFAULT_CONFIG,
+    )
     .option(
       '--min-copies <n>',
-      'succeed when at least this many nodes stored it (default: all)',
+      tr(ctx.lang, {
+        en: 'succeed when at least this many nodes stored it (default: all)',
+        'pt-BR': 'dá certo quando pelo menos esta quantidade de nós o gravou (padrão: todos)',
+      }),
       intArg(1, 1000, 'a count'),
     )
     .option(
       '--stall-timeout-ms <ms>',
-      'drop a node that takes no data for this long',
+      tr(ctx.lang, {
+        en: 'drop a node that takes no data for this long',
+        'pt-BR': 'descarta um nó que não recebe dados por este tempo',
+      }),
       intArg(100, 600_000, 'a time in ms'),
       10_000,
     )
-    .option('--json', 'machine output');
+    .option('--json', tr(ctx.lang, { en: 'machine output', 'pt-BR': 'saída para máquinas' }));
   cmd.action((file: string, flags: ReplicateFlags) => run(runReplicate(file, flags, ctx)));
   return cmd;
 }

@@ -28,10 +28,19 @@ type RmOutcome =
 
 export function rmCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = new Command('rm')
-    .description('delete a file on every node (a versioned tombstone keeps it from coming back)')
-    .argument('<name>', 'the name on the nodes')
-    .option('--config <file>', 'the cluster file', DEFAULT_CONFIG)
-    .option('--json', 'machine output');
+    .description(
+      tr(ctx.lang, {
+        en: 'delete a file on every node (a versioned tombstone keeps it from coming back)',
+        'pt-BR': 'apaga um arquivo em todos os nós (uma lápide versionada impede que ele volte)',
+      }),
+    )
+    .argument('<name>', tr(ctx.lang, { en: 'the name on the nodes', 'pt-BR': 'o nome nos nós' }))
+    .option(
+      '--config <file>',
+      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
+      DEFAULT_CONFIG,
+    )
+    .option('--json', tr(ctx.lang, { en: 'machine output', 'pt-BR': 'saída para máquinas' }));
   cmd.action((name: string, flags: RmFlags) => run(runRm(name, flags, ctx)));
   return cmd;
 }

@@ -20,8 +20,17 @@ import { exitDescription } from './exit-description.js';
 export function startCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = addControlOptions(
     new Command('start')
-      .description('start stopped or crashed nodes of the running cluster')
-      .argument('<nodes...>', 'names of the nodes to start'),
+      .description(
+        tr(ctx.lang, {
+          en: 'start stopped or crashed nodes of the running cluster',
+          'pt-BR': 'inicia nós parados ou que caíram do cluster em execução',
+        }),
+      )
+      .argument(
+        '<nodes...>',
+        tr(ctx.lang, { en: 'names of the nodes to start', 'pt-BR': 'nomes dos nós a iniciar' }),
+      ),
+    ctx.lang,
   );
   cmd.action((names: string[], flags: ControlFlags) => run(runStart(names, flags, ctx)));
   return cmd;

@@ -27,8 +27,14 @@ interface StatusFlags extends ControlFlags {
 
 export function statusCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = addControlOptions(
-    new Command('status').description('show the nodes of the running cluster and which files each one holds'),
-  ).option('--json', 'machine-readable output');
+    new Command('status').description(
+      tr(ctx.lang, {
+        en: 'show the nodes of the running cluster and which files each one holds',
+        'pt-BR': 'mostra os nós do cluster em execução e quais arquivos cada um guarda',
+      }),
+    ),
+    ctx.lang,
+  ).option('--json', tr(ctx.lang, { en: 'machine-readable output', 'pt-BR': 'saída para máquinas' }));
   cmd.action((flags: StatusFlags) => run(runStatus(flags, ctx)));
   return cmd;
 }

@@ -21,8 +21,17 @@ import { EXIT_OK } from './errors.js';
 export function stopCommand(ctx: CliContext, run: (p: Promise<number>) => void): Command {
   const cmd = addControlOptions(
     new Command('stop')
-      .description('stop nodes of the running cluster (as if their machine went down)')
-      .argument('<nodes...>', 'names of the nodes to stop'),
+      .description(
+        tr(ctx.lang, {
+          en: 'stop nodes of the running cluster (as if their machine went down)',
+          'pt-BR': 'para nós do cluster em execução (como se a máquina deles caísse)',
+        }),
+      )
+      .argument(
+        '<nodes...>',
+        tr(ctx.lang, { en: 'names of the nodes to stop', 'pt-BR': 'nomes dos nós a parar' }),
+      ),
+    ctx.lang,
   );
   cmd.action((names: string[], flags: ControlFlags) => run(runStop(names, flags, ctx)));
   return cmd;
