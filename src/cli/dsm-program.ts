@@ -18,6 +18,7 @@ import { rmCommand } from './rm-command.js';
 import { startCommand } from './start-command.js';
 import { statusCommand } from './status-command.js';
 import { stopCommand } from './stop-command.js';
+import { usageErrorIn } from './usage-error-words.js';
 
 export const VERSION = '0.1.0';
 
@@ -33,7 +34,8 @@ export function dsmProgram(ctx: CliContext, run: (p: Promise<number>) => void): 
     cmd.exitOverride().configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
-      outputError: (s, write) => write(`dsm: ${s.trim().replace(/^error: /, '')} (${tr(ctx.lang, HINT)})\n`),
+      outputError: (s, write) =>
+        write(`dsm: ${usageErrorIn(ctx.lang, s.trim().replace(/^error: /, ''))} (${tr(ctx.lang, HINT)})\n`),
     });
   const program = new Command('dsm')
     .description(
