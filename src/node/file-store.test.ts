@@ -23,10 +23,10 @@ function body(data: Buffer, piece: number): Readable {
   return Readable.from(pieces);
 }
 
-describe('FileStore.put with background syncs', () => {
-  let dir: string;
-  let store: FileStore;
-
+/** A FileStore on a new temp folder for the tests of one `describe`, closed and removed after them. */
+function storeInTempFolder(): { dir: () => string; store: () => FileStore } {
+  let dir = '';
+  let store: FileStore | undefined;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dsm-store-'));
     store = await FileStore.open(
@@ -35,13 +35,18 @@ describe('FileStore.put with background syncs', () => {
     );
   });
   after(async () => {
-    await store.close();
+    await store?.close();
     await rm(dir, { recursive: true, force: true });
   });
+  return { dir: () => dir, store: () => store as FileStore };
+}
+
+describe('FileStore.put with background syncs', () => {
+  const t = storeInTempFolder();
 
   it('stores the exact bytes while syncing every 128 KiB', async () => {
     const data = randomBytes(3 * 1024 * KiB + 17);
-    const r = await store.put('a.bin', body(data, 64 * KiB), {
+    const r = await t.store().put('a.bin', body(data, 64 * KiB), {
       version: 10,
       expectedLength: data.length,
       expectedSha256: () => sha(data),
@@ -51,15 +56,15 @@ describe('FileStore.put with background syncs', () => {
     });
     assert.equal(r.kind, 'stored');
     assert.equal(r.entry.sha256, sha(data));
-    assert.ok((await readFile(join(dir, 'a.bin'))).equals(data));
-    assert.deepEqual(await readdir(join(dir, INTERNAL_DIR, 'tmp')), []);
+    assert.ok((await readFile(join(t.dir(), 'a.bin'))).equals(data));
+    assert.deepEqual(await readdir(join(t.dir(), INTERNAL_DIR, 'tmp')), []);
   });
 
   it('a wrong digest leaves the old version and no temp file, syncs in flight or not', async () => {
-    const old = await readFile(join(dir, 'a.bin'));
+    const old = await readFile(join(t.dir(), 'a.bin'));
     const data = randomBytes(2 * 1024 * KiB);
     await assert.rejects(
-      store.put('a.bin', body(data, 64 * KiB), {
+      t.store().put('a.bin', body(data, 64 * KiB), {
         version: 11,
         expectedSha256: () => sha(Buffer.from('something else')),
         maxBytes: 10 * 1024 * KiB,
@@ -68,29 +73,16 @@ describe('FileStore.put with background syncs', () => {
       }),
       (err) => isDsmError(err) && err.code === 'DSM_DIGEST_MISMATCH',
     );
-    assert.ok((await readFile(join(dir, 'a.bin'))).equals(old));
-    assert.deepEqual(await readdir(join(dir, INTERNAL_DIR, 'tmp')), []);
+    assert.ok((await readFile(join(t.dir(), 'a.bin'))).equals(old));
+    assert.deepEqual(await readdir(join(t.dir(), INTERNAL_DIR, 'tmp')), []);
   });
 });
 
 describe('FileStore.openCached', () => {
-  let dir: string;
-  let store: FileStore;
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dsm-store-'));
-    store = await FileStore.open(
-      dir,
-      createLogger({ name: 'n', format: 'text', quiet: true, write: () => {} }),
-    );
-  });
-  after(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const t = storeInTempFolder();
 
   const put = (name: string, data: Buffer, version: number) =>
-    store.put(name, body(data, 64 * KiB), {
+    t.store().put(name, body(data, 64 * KiB), {
       version,
       expectedSha256: () => sha(data),
       maxBytes: 1024 * KiB,
@@ -100,14 +92,14 @@ describe('FileStore.openCached', () => {
   it('answers without waiting only for a file the open-file cache holds fresh, and follows a new version', async () => {
     const v1 = randomBytes(1000);
     await put('c.bin', v1, 1);
-    assert.equal(store.openCached('c.bin'), undefined, 'never opened: not cached');
+    assert.equal(t.store().openCached('c.bin'), undefined, 'never opened: not cached');
 
-    const first = await store.openFile(['c.bin']);
+    const first = await t.store().openFile(['c.bin']);
     assert.equal(first.kind, 'file');
     if (first.kind !== 'file') return;
     first.release();
 
-    const hit = store.openCached('c.bin');
+    const hit = t.store().openCached('c.bin');
     assert.ok(hit !== undefined && hit.kind === 'file');
     assert.equal(hit.file, first.file, 'the same open entry');
     assert.equal(hit.entry?.sha256, sha(v1));
@@ -116,10 +108,10 @@ describe('FileStore.openCached', () => {
     // A write through the node makes the cached entry stale at once.
     const v2 = randomBytes(2000);
     await put('c.bin', v2, 2);
-    assert.equal(store.openCached('c.bin'), undefined, 'stale after a new version');
-    const again = await store.openFile(['c.bin']);
+    assert.equal(t.store().openCached('c.bin'), undefined, 'stale after a new version');
+    const again = await t.store().openFile(['c.bin']);
     assert.ok(again.kind === 'file' && again.stats.size === 2000 && again.entry?.version === 2);
     again.release();
-    assert.equal(store.openCached('missing.bin'), undefined);
+    assert.equal(t.store().openCached('missing.bin'), undefined);
   });
 });
