@@ -26,7 +26,7 @@ describe('FileSink', () => {
     ];
     const path = join(dir, 'a.part');
     const handle = await open(path, 'wx');
-    const sink = new FileSink(handle, 64 * 1024);
+    const sink = new FileSink(handle, { writeBytes: 64 * 1024, datasyncEveryBytes: 128 * 1024 });
     try {
       await pipeline(Readable.from(pieces), sink);
     } finally {
@@ -41,7 +41,7 @@ describe('FileSink', () => {
     const path = join(dir, 'b.part');
     const handle = await open(path, 'wx');
     await handle.close(); // the descriptor is gone: every write fails with EBADF
-    const sink = new FileSink(handle, 64 * 1024);
+    const sink = new FileSink(handle, { writeBytes: 64 * 1024, datasyncEveryBytes: 0 });
     await assert.rejects(pipeline(Readable.from([Buffer.from('abc')]), sink));
   });
 });

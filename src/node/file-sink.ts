@@ -17,27 +17,33 @@
  * body to its temp file the same way (a blocking write in the worker, unless `aio threads` is set). With
  * sync writes: 1 GiB to 3 nodes in 8.1 and 9.3 s against 10.0 and 12.0 s, node CPU 4.2–4.9 s vs 5.6–6.4.
  *
- * No fdatasync while the body comes (the previous write path had one every 32 MiB, to overlap the disk
- * writes with the receiving): with synchronous writes it made them wait on the file system's journal,
- * and /health answers of a node taking 1 GiB (3 nodes, 2 cores busy) took p50 6–20 ms, p99 78–90 ms,
- * against 3–6 ms and 58–69 ms without it, for the same replication time (4 alternating runs each).
- * What synchronous writes cost: the event loop waits for each one, so that p99 is about twice the
- * 30–32 ms of the old asynchronous 1 MiB writes (p50 about the same); a player's buffer hides that.
+ * `datasyncEveryBytes`: an fdatasync in the background (thread pool) every so many bytes, so that the
+ * disk writes overlap the receiving and the final fsync has little left (DEFAULTS.uploadSyncEveryBytes).
+ * One at a time; a failure there shows again in the final fsync.
  *
- * The sink does not close the file: its owner does, whatever happened (file-store.ts `put`).
+ * The sink does not close the file: its owner does, whatever happened (file-store.ts `put`); syncs go
+ * through the FileHandle, whose close() waits for one still running.
  */
 import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 
+export interface FileSinkOptions {
+  /** Largest single write, bytes. */
+  writeBytes: number;
+  /** Background fdatasync every this many bytes; 0: only the final fsync. */
+  datasyncEveryBytes: number;
+}
+
 export class FileSink extends Writable {
   /** Bytes written so far (the next write's position). */
   written = 0;
+  #syncedAt = 0;
+  #syncing = false;
 
-  /** @param writeBytes largest single write (DEFAULTS.uploadWriteBytes) */
   constructor(
     private readonly handle: FileHandle,
-    private readonly writeBytes: number,
+    private readonly opts: FileSinkOptions,
   ) {
     super({ highWaterMark: 1024 * 1024, decodeStrings: true });
   }
@@ -45,7 +51,7 @@ export class FileSink extends Writable {
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     try {
       for (let at = 0; at < chunk.length; ) {
-        const n = Math.min(this.writeBytes, chunk.length - at);
+        const n = Math.min(this.opts.writeBytes, chunk.length - at);
         // Positional: the temp file is ours alone, and a short write just goes on from where it stopped.
         const wrote = writeSync(this.handle.fd, chunk, at, n, this.written);
         at += wrote;
@@ -55,11 +61,23 @@ export class FileSink extends Writable {
       cb(err as Error);
       return;
     }
+    this.#maybeDatasync();
     cb();
   }
 
   /** Durable before it becomes visible: after a power cut the name holds the old or the new bytes. */
   override _final(cb: (err?: Error | null) => void): void {
     this.handle.sync().then(() => cb(), cb);
+  }
+
+  #maybeDatasync(): void {
+    const every = this.opts.datasyncEveryBytes;
+    if (every <= 0 || this.#syncing || this.written - this.#syncedAt < every) return;
+    this.#syncedAt = this.written;
+    this.#syncing = true;
+    const done = () => {
+      this.#syncing = false;
+    };
+    this.handle.datasync().then(done, done);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * FileStore.put (the atomic write of an upload through FileSink) and FileStore.openCached, on a real
- * folder.
+ * FileStore.put: the atomic write of an upload, with the background fdatasyncs that overlap the disk
+ * writes with the receiving (DEFAULTS.uploadSyncEveryBytes), on a real folder.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -41,10 +41,10 @@ function storeInTempFolder(): { dir: () => string; store: () => FileStore } {
   return { dir: () => dir, store: () => store as FileStore };
 }
 
-describe('FileStore.put', () => {
+describe('FileStore.put with background syncs', () => {
   const t = storeInTempFolder();
 
-  it('stores the exact bytes', async () => {
+  it('stores the exact bytes while syncing every 128 KiB', async () => {
     const data = randomBytes(3 * 1024 * KiB + 17);
     const r = await t.store().put('a.bin', body(data, 64 * KiB), {
       version: 10,
@@ -52,6 +52,7 @@ describe('FileStore.put', () => {
       expectedSha256: () => sha(data),
       maxBytes: 10 * 1024 * KiB,
       nodeName: 'n',
+      syncEveryBytes: 128 * KiB,
     });
     assert.equal(r.kind, 'stored');
     assert.equal(r.entry.sha256, sha(data));
@@ -59,7 +60,7 @@ describe('FileStore.put', () => {
     assert.deepEqual(await readdir(join(t.dir(), INTERNAL_DIR, 'tmp')), []);
   });
 
-  it('a wrong digest leaves the old version and no temp file', async () => {
+  it('a wrong digest leaves the old version and no temp file, syncs in flight or not', async () => {
     const old = await readFile(join(t.dir(), 'a.bin'));
     const data = randomBytes(2 * 1024 * KiB);
     await assert.rejects(
@@ -68,6 +69,7 @@ describe('FileStore.put', () => {
         expectedSha256: () => sha(Buffer.from('something else')),
         maxBytes: 10 * 1024 * KiB,
         nodeName: 'n',
+        syncEveryBytes: 64 * KiB,
       }),
       (err) => isDsmError(err) && err.code === 'DSM_DIGEST_MISMATCH',
     );

@@ -100,6 +100,8 @@ export interface PutOptions {
   expectedSha256: () => string | undefined;
   maxBytes: number;
   nodeName: string;
+  /** Background fdatasync every this many bytes (0: only the final fsync). Default DEFAULTS.uploadSyncEveryBytes. */
+  syncEveryBytes?: number;
 }
 
 export type PutResult =
@@ -331,7 +333,14 @@ export class FileStore {
             cb(null, chunk);
           },
         });
-        await pipeline(body, counter, new FileSink(handle, DEFAULTS.uploadWriteBytes));
+        await pipeline(
+          body,
+          counter,
+          new FileSink(handle, {
+            writeBytes: DEFAULTS.uploadWriteBytes,
+            datasyncEveryBytes: opts.syncEveryBytes ?? DEFAULTS.uploadSyncEveryBytes,
+          }),
+        );
       } finally {
         await handle.close();
       }
