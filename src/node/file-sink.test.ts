@@ -37,6 +37,27 @@ describe('FileSink', () => {
     assert.ok((await readFile(path)).equals(all));
   });
 
+  it('writes through the thread pool while an fdatasync runs, and the bytes stay in order', async () => {
+    const pieces = Array.from({ length: 64 }, (_, i) => randomBytes(16 * 1024 + i));
+    const path = join(dir, 'c.part');
+    const handle = await open(path, 'wx');
+    const write = handle.write.bind(handle);
+    let pooled = 0;
+    handle.write = ((...args: Parameters<typeof write>) => {
+      pooled++;
+      return write(...args);
+    }) as typeof handle.write;
+    // An fdatasync after every 1 byte: the next piece almost always finds one running.
+    const sink = new FileSink(handle, { writeBytes: 64 * 1024, datasyncEveryBytes: 1 });
+    try {
+      await pipeline(Readable.from(pieces), sink);
+    } finally {
+      await handle.close();
+    }
+    assert.ok(pooled > 0, 'some writes went through the thread pool');
+    assert.ok((await readFile(path)).equals(Buffer.concat(pieces)));
+  });
+
   it('fails the stream when a write fails (nothing is swallowed)', async () => {
     const path = join(dir, 'b.part');
     const handle = await open(path, 'wx');
