@@ -28,7 +28,7 @@ import { loadClusterAccess } from './cluster-config.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { failureWords } from './failure-words.js';
 import { type FaultFlags, nextFaults, parseClearTypes, setsAnyFault } from './fault-flags.js';
-import { DEFAULT_CONFIG, intArg, msArg } from './options.js';
+import { DEFAULT_CONFIG, FLAG_HELP, intArg, msArg } from './options.js';
 
 interface CommandFlags extends Omit<FaultFlags, 'clear'> {
   config?: string;
@@ -156,11 +156,7 @@ export function faultCommand(ctx: CliContext, run: (p: Promise<number>) => void)
           'remove antes todas as falhas, ou só estes tipos (ex.: hang,down); a latência do nodes.json volta',
       }),
     )
-    .option(
-      '--config <file>',
-      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
-      DEFAULT_CONFIG,
-    )
+    .option('--config <file>', tr(ctx.lang, FLAG_HELP.clusterFile), DEFAULT_CONFIG)
     .option(
       '--json',
       tr(ctx.lang, {

@@ -22,7 +22,7 @@ import { tr } from '../shared/i18n.js';
 import { systemClock } from '../shared/random.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './errors.js';
-import { DEFAULT_CONFIG, msArg, portArg } from './options.js';
+import { DEFAULT_CONFIG, FLAG_HELP, msArg, portArg } from './options.js';
 import { onShutdownSignal } from './signals.js';
 
 export interface GatewayTuning {
@@ -73,11 +73,7 @@ export function gatewayCommand(ctx: CliContext, run: (p: Promise<number>) => voi
           'transmite arquivos a partir do melhor nó, trocando de réplica no meio do stream quando um nó falha',
       }),
     )
-    .option(
-      '--config <file>',
-      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
-      DEFAULT_CONFIG,
-    )
+    .option('--config <file>', tr(ctx.lang, FLAG_HELP.clusterFile), DEFAULT_CONFIG)
     .option(
       '--port <port>',
       tr(ctx.lang, {

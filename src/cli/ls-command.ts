@@ -12,7 +12,7 @@ import { tr } from '../shared/i18n.js';
 import type { CliContext } from './cli-context.js';
 import { loadClusterAccess } from './cluster-config.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
-import { DEFAULT_CONFIG } from './options.js';
+import { DEFAULT_CONFIG, FLAG_HELP } from './options.js';
 import { replicaTable } from './replica-table.js';
 
 interface LsFlags {
@@ -28,12 +28,8 @@ export function lsCommand(ctx: CliContext, run: (p: Promise<number>) => void): C
         'pt-BR': 'mostra a matriz de réplicas: cada arquivo em cada nó, com versão e estado',
       }),
     )
-    .option(
-      '--config <file>',
-      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
-      DEFAULT_CONFIG,
-    )
-    .option('--json', tr(ctx.lang, { en: 'machine output', 'pt-BR': 'saída para máquinas' }));
+    .option('--config <file>', tr(ctx.lang, FLAG_HELP.clusterFile), DEFAULT_CONFIG)
+    .option('--json', tr(ctx.lang, FLAG_HELP.json));
   cmd.action((flags: LsFlags) => run(runLs(flags, ctx)));
   return cmd;
 }

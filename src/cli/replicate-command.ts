@@ -20,7 +20,7 @@ import type { CliContext } from './cli-context.js';
 import { loadClusterAccess } from './cluster-config.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { failureWords } from './failure-words.js';
-import { DEFAULT_CONFIG, intArg } from './options.js';
+import { DEFAULT_CONFIG, FLAG_HELP, intArg } from './options.js';
 import { textTable } from './text-table.js';
 
 interface ReplicateFlags {
@@ -48,11 +48,7 @@ export function replicateCommand(ctx: CliContext, run: (p: Promise<number>) => v
         'pt-BR': 'nome nos nós, ex.: films/demo.mp4 (padrão: o nome do arquivo)',
       }),
     )
-    .option(
-      '--config <file>',
-      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
-      DEFAULT_CONFIG,
-    )
+    .option('--config <file>', tr(ctx.lang, FLAG_HELP.clusterFile), DEFAULT_CONFIG)
     .option(
       '--min-copies <n>',
       tr(ctx.lang, {
@@ -70,7 +66,7 @@ export function replicateCommand(ctx: CliContext, run: (p: Promise<number>) => v
       intArg(100, 600_000, 'a time in ms'),
       10_000,
     )
-    .option('--json', tr(ctx.lang, { en: 'machine output', 'pt-BR': 'saída para máquinas' }));
+    .option('--json', tr(ctx.lang, FLAG_HELP.json));
   cmd.action((file: string, flags: ReplicateFlags) => run(runReplicate(file, flags, ctx)));
   return cmd;
 }

@@ -14,7 +14,7 @@ import type { CliContext } from './cli-context.js';
 import { loadClusterAccess } from './cluster-config.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { failureWords } from './failure-words.js';
-import { DEFAULT_CONFIG } from './options.js';
+import { DEFAULT_CONFIG, FLAG_HELP } from './options.js';
 import { textTable } from './text-table.js';
 
 interface RmFlags {
@@ -35,12 +35,8 @@ export function rmCommand(ctx: CliContext, run: (p: Promise<number>) => void): C
       }),
     )
     .argument('<name>', tr(ctx.lang, { en: 'the name on the nodes', 'pt-BR': 'o nome nos nós' }))
-    .option(
-      '--config <file>',
-      tr(ctx.lang, { en: 'the cluster file', 'pt-BR': 'o arquivo do cluster' }),
-      DEFAULT_CONFIG,
-    )
-    .option('--json', tr(ctx.lang, { en: 'machine output', 'pt-BR': 'saída para máquinas' }));
+    .option('--config <file>', tr(ctx.lang, FLAG_HELP.clusterFile), DEFAULT_CONFIG)
+    .option('--json', tr(ctx.lang, FLAG_HELP.json));
   cmd.action((name: string, flags: RmFlags) => run(runRm(name, flags, ctx)));
   return cmd;
 }

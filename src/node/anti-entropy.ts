@@ -331,11 +331,12 @@ export class AntiEntropy {
         nodeName: this.o.nodeName,
       });
       const ms = clock.now() - started;
-      const took = `${formatBytes(a.size)} in ${duration(ms)}`;
+      const size = formatBytes(a.size);
+      const took = duration(ms);
       log.info(
         {
-          en: `repaired ${a.name} v${a.version} from ${peer.name} (${took})`,
-          'pt-BR': `reparado ${a.name} v${a.version} a partir de ${peer.name} (${took.replace(' in ', ' em ')})`,
+          en: `repaired ${a.name} v${a.version} from ${peer.name} (${size} in ${took})`,
+          'pt-BR': `reparado ${a.name} v${a.version} a partir de ${peer.name} (${size} em ${took})`,
         },
         {
           event: 'repaired',

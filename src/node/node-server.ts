@@ -138,7 +138,8 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
     // client hold a socket far longer than headersTimeout.
     connectionsCheckingInterval: 1000,
   });
-  server.timeout = opts.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs;
+  server.timeout = idleTimeoutMs;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = clock.now();
@@ -154,7 +155,7 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<NodeServ
       headOnly: method === 'HEAD',
       faults: isFaultsTarget(target) ? undefined : faults,
       served: routine ? undefined : served,
-      sendTimeoutMs: opts.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+      sendTimeoutMs: idleTimeoutMs,
     };
     let bytes = 0;
     let aborted = false;

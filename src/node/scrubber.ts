@@ -159,11 +159,12 @@ export class Scrubber {
     if (sha256 === entry.sha256) return 'ok';
     const moved = await store.quarantine(name, entry, sha256);
     if (!moved) return 'changed';
-    const hashes = `sha256 ${sha256.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…`;
+    const got = `sha256 ${sha256.slice(0, 12)}…`;
+    const want = `${entry.sha256.slice(0, 12)}…`;
     log.warn(
       {
-        en: `found ${name} v${entry.version} corrupt (${hashes}), quarantined`,
-        'pt-BR': `${name} v${entry.version} está corrompido (${hashes.replace('expected', 'esperado')}), posto em quarentena`,
+        en: `found ${name} v${entry.version} corrupt (${got}, expected ${want}), quarantined`,
+        'pt-BR': `${name} v${entry.version} está corrompido (${got}, esperado ${want}), posto em quarentena`,
       },
       { event: 'corrupt', name, version: entry.version, sha256, expected: entry.sha256, quarantine: moved },
     );

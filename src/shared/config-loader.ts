@@ -45,6 +45,14 @@ export function describeIssues(error: z.ZodError): string {
   return issues.join('; ') + more;
 }
 
+/** Why nodes.json cannot be read, in words, by error code (others keep the system's message). */
+const UNREADABLE: Record<string, string> = {
+  EISDIR: 'it is a folder: pass the nodes.json file inside it',
+  ENOTDIR: 'a part of its path is a file, not a folder',
+  EACCES: 'no permission to read it',
+  EPERM: 'no permission to read it',
+};
+
 /** Validates an already-parsed value; `file` is only used in messages and to resolve roots. */
 export function validateClusterConfig(value: unknown, file: string): LoadedConfig {
   const parsed = clusterConfigSchema.safeParse(value);
@@ -71,15 +79,10 @@ export async function loadClusterConfig(file: string): Promise<LoadedConfig> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DsmError('DSM_CONFIG_NOT_FOUND', { file });
-    const detail =
-      code === 'EISDIR'
-        ? 'it is a folder: pass the nodes.json file inside it'
-        : code === 'ENOTDIR'
-          ? 'a part of its path is a file, not a folder'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'no permission to read it'
-            : (err as Error).message;
-    throw new DsmError('DSM_CONFIG_INVALID', { file, detail });
+    throw new DsmError('DSM_CONFIG_INVALID', {
+      file,
+      detail: (code ? UNREADABLE[code] : undefined) ?? (err as Error).message,
+    });
   }
   let value: unknown;
   try {

@@ -49,15 +49,21 @@ describe('a logger in Brazilian Portuguese', () => {
   };
   const msg = { en: 'stopped', 'pt-BR': 'parado' };
 
-  it('writes text lines, warnings and request lines in its language', () => {
+  /** A pt-BR logger of `format` and the lines it writes. */
+  const ptLogger = (format: 'text' | 'json') => {
     const lines: string[] = [];
     const log = createLogger({
       name: 'node1',
-      format: 'text',
+      format,
       quiet: false,
       lang: 'pt-BR',
       write: (l) => lines.push(l),
     });
+    return { log, lines };
+  };
+
+  it('writes text lines, warnings and request lines in its language', () => {
+    const { log, lines } = ptLogger('text');
     log.info(msg);
     log.warn({ en: 'careful', 'pt-BR': 'cuidado' });
     log.request(r);
@@ -69,14 +75,7 @@ describe('a logger in Brazilian Portuguese', () => {
   });
 
   it('keeps JSON lines in English, so that they parse the same everywhere', () => {
-    const lines: string[] = [];
-    const log = createLogger({
-      name: 'node1',
-      format: 'json',
-      quiet: false,
-      lang: 'pt-BR',
-      write: (l) => lines.push(l),
-    });
+    const { log, lines } = ptLogger('json');
     log.info(msg);
     assert.equal(JSON.parse(lines[0] ?? '').msg, 'stopped');
   });

@@ -133,7 +133,8 @@ export function storableName(rawTarget: string): StorableName {
   const t = parseTargetPath(rawTarget);
   if (t.kind === 'bad') return { kind: 'bad', reason: REASON_WORDS[t.reason] };
   // GET /films/ may name the file films; a write must say exactly what it stores.
-  if (pathOfTarget(rawTarget).length > 1 && pathOfTarget(rawTarget).endsWith('/'))
+  const path = pathOfTarget(rawTarget);
+  if (path.length > 1 && path.endsWith('/'))
     return { kind: 'bad', reason: 'a name cannot end with "/": that names a folder' };
   if (t.kind === 'hidden') return { kind: 'bad', reason: 'names starting with "." are hidden' };
   const first = t.segments[0];
