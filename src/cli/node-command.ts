@@ -30,6 +30,7 @@ import { resolveToken } from '../shared/token.js';
 import type { CliContext } from './cli-context.js';
 import { DEFAULT_CONFIG, intArg, msArg, portArg } from './options.js';
 import { onShutdownSignal } from './signals.js';
+import { tuneV8ForStreaming } from './v8-tuning.js';
 
 interface NodeFlags {
   name: string;
@@ -235,6 +236,7 @@ async function resolveSettings(
 }
 
 async function runNode(flags: NodeFlags, cmd: Command, ctx: CliContext): Promise<number> {
+  tuneV8ForStreaming();
   const { node: settings, configDir, configToken, heal } = await resolveSettings(flags, cmd);
   const logger = createLogger({
     name: settings.name,

@@ -20,9 +20,12 @@ export interface DsmProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs `dsm <args>` as a child process and collects its output. */
-export function spawnDsm(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): DsmProcess {
-  const child = spawn(process.execPath, [dsmBin, ...args], {
+/** Runs `dsm <args>` as a child process and collects its output; `nodeArgs` go to node itself. */
+export function spawnDsm(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {},
+): DsmProcess {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), dsmBin, ...args], {
     cwd: opts.cwd ?? projectRoot,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,6 +98,8 @@ export async function startNode(opts: {
   latencyMs?: number;
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Flags for node itself (e.g. `--trace-gc`). */
+  nodeArgs?: string[];
 }): Promise<RunningNode> {
   const args = [
     'node',
@@ -108,7 +113,7 @@ export async function startNode(opts: {
     String(opts.latencyMs ?? 0),
     ...(opts.args ?? []),
   ];
-  const p = spawnDsm(args, { env: opts.env });
+  const p = spawnDsm(args, { env: opts.env, nodeArgs: opts.nodeArgs });
   const m = await waitForOutput(p, /listening on http:\/\/([^\s:]+|\[[^\]]+\]):(\d+)/);
   const port = Number(m[2]);
   return {
