@@ -9,54 +9,16 @@
  * Each request goes to the fastest healthy node that holds the newest version; a node that fails,
  * before or during the body, is replaced by another replica (see gateway/stream-failover.ts). Every
  * switch is logged: `stream demo.mp4: node1 failed at byte 8388608 (reset), continuing from node2`.
+ *
+ * This file defines the command and its flags; `gateway-run.ts` runs it.
  */
-import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { nodeUrl } from '../client/node-url.js';
-import { createGateway, type Gateway, type StreamEvent } from '../gateway/gateway-handler.js';
-import { startGatewayServer } from '../gateway/gateway-server.js';
-import type { Upstream } from '../gateway/stream-failover.js';
-import { loadClusterConfig } from '../shared/config-loader.js';
 import { DEFAULTS } from '../shared/defaults.js';
 import { tr } from '../shared/i18n.js';
-import { systemClock } from '../shared/random.js';
 import type { CliContext } from './cli-context.js';
-import { EXIT_OK } from './errors.js';
 import { DEFAULT_CONFIG, FLAG_HELP, msArg, portArg } from './options.js';
-import { onShutdownSignal } from './signals.js';
 
-export interface GatewayTuning {
-  stallTimeoutMs: number;
-  probeIntervalMs: number;
-}
-
-/** The gateway over the given nodes, with the project's defaults. */
-export function makeGateway(
-  nodes: readonly Upstream[],
-  tuning: GatewayTuning,
-  log: (line: string) => void,
-  onStream?: (e: StreamEvent) => void,
-): Gateway {
-  return createGateway({
-    onStream,
-    nodes,
-    stallTimeoutMs: tuning.stallTimeoutMs,
-    headersTimeoutMs: DEFAULTS.gatewayHeadersTimeoutMs,
-    probeIntervalMs: tuning.probeIntervalMs,
-    probeTimeoutMs: DEFAULTS.probeTimeoutMs,
-    versionTtlMs: DEFAULTS.gatewayVersionTtlMs,
-    policy: {
-      alpha: DEFAULTS.gatewayEwmaAlpha,
-      consecutiveFailures: DEFAULTS.gatewayConsecutiveFailures,
-      baseEjectionMs: DEFAULTS.gatewayBaseEjectionMs,
-      maxEjectionMs: DEFAULTS.gatewayMaxEjectionMs,
-    },
-    clock: systemClock,
-    log,
-  });
-}
-
-interface GatewayFlags {
+export interface GatewayFlags {
   config: string;
   port?: number;
   host?: string;
@@ -107,34 +69,7 @@ export function gatewayCommand(ctx: CliContext, run: (p: Promise<number>) => voi
       msArg,
       DEFAULTS.gatewayProbeIntervalMs,
     );
-  cmd.action((flags: GatewayFlags) => run(runGateway(flags, ctx)));
+  // The gateway's modules load only when it starts.
+  cmd.action((flags: GatewayFlags) => run(import('./gateway-run.js').then((m) => m.runGateway(flags, ctx))));
   return cmd;
-}
-
-async function runGateway(flags: GatewayFlags, ctx: CliContext): Promise<number> {
-  const cfg = await loadClusterConfig(resolve(flags.config));
-  const say = (line: string) => ctx.stdout.write(`${line}\n`);
-  const gateway = makeGateway(
-    cfg.nodes.map((n) => ({ name: n.name, origin: nodeUrl(n) })),
-    { stallTimeoutMs: flags.stallTimeoutMs, probeIntervalMs: flags.probeIntervalMs },
-    say,
-  );
-  const server = await startGatewayServer({
-    host: flags.host ?? cfg.supervisor.host,
-    port: flags.port ?? cfg.supervisor.port,
-    gateway,
-  });
-  // Not translated: the same words as the nodes' own line, which scripts and tests look for.
-  say(`listening on ${server.url()} · gateway · ${cfg.nodes.length} nodes from ${cfg.file}`);
-  say(
-    tr(ctx.lang, {
-      en: `Try: curl -o out.mp4 ${server.url()}/stream/demo.mp4`,
-      'pt-BR': `Experimente: curl -o out.mp4 ${server.url()}/stream/demo.mp4`,
-    }),
-  );
-  await onShutdownSignal(ctx);
-  gateway.close();
-  await server.close();
-  say(tr(ctx.lang, { en: 'gateway stopped', 'pt-BR': 'gateway parado' }));
-  return EXIT_OK;
 }
