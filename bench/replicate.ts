@@ -10,6 +10,10 @@
  *              our nodes fsync every upload before they rename it into place (durability) and tee does
  *              not, so plain tee leaves up to 3 GiB in the page cache for the kernel to write later.
  *              ours / (tee + sync) compares the same amount of work; ours / tee is the target's ratio.
+ *   for info   a bare Node.js pipeline (bench/replicate-floor/): a sender that reads, hashes and writes
+ *              each chunk to 3 chunked PUTs, and 3 receivers that only hash, write in 64 KiB pieces
+ *              (an fdatasync every 32 MiB in the background, as our nodes), fsync and rename. What Node itself costs for this work on this machine, with none of
+ *              dsm's checks, versions, manifest or start-up: ours / floor is what dsm adds to it.
  *
  * Rounds are interleaved (tee, tee + sync, ours; tee, tee + sync, ours…). Between runs the outputs are
  * removed (tee's files with rm, our copies with a DELETE to each node) and nothing else is dropped: the
@@ -32,7 +36,7 @@
  * highest of them); each node's VmRSS is sampled during our runs and its VmHWM read at the end (the peak
  * over its whole life, start-up and every round included).
  */
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -104,12 +108,14 @@ export interface ReplicateBenchResult {
   rounds: number;
   tee: Run[];
   teeSync: Run[];
+  /** The bare Node.js pipeline (bench/replicate-floor/). */
+  floor: Run[];
   ours: OursRun[];
-  mean: { teeS: number; teeSyncS: number; oursS: number };
+  mean: { teeS: number; teeSyncS: number; floorS: number; oursS: number };
   /** ours / tee (the target) and ours / (tee + sync) (for information). */
   ratio: number;
   ratioToTeeSync: number;
-  spread: { tee: number; teeSync: number; ours: number };
+  spread: { tee: number; teeSync: number; floor: number; ours: number };
   memory: {
     cliPeakMB: number;
     /** VmHWM of each node at the end: its peak over the whole benchmark. */
@@ -299,6 +305,56 @@ async function timeOurs(file: string, config: string, nodes: StartedNode[]): Pro
   };
 }
 
+const FLOOR_DIR = join(projectRoot, 'bench', 'replicate-floor');
+
+/** The bare pipeline's receivers (bench/replicate-floor/receiver.mjs), one folder each. */
+async function startFloorReceivers(
+  dir: string,
+): Promise<Array<{ port: number; folder: string; process: TrackedProcess }>> {
+  const ports = await freePorts(NODES.length);
+  return Promise.all(
+    NODES.map(async (name, i) => {
+      const folder = join(dir, `floor-${name}`);
+      await mkdir(folder, { recursive: true });
+      const port = ports[i] as number;
+      const p = spawnTracked(process.execPath, [join(FLOOR_DIR, 'receiver.mjs'), String(port), folder]);
+      await waitForOutput(p, /listening \d+/, 15_000);
+      return { port, folder, process: p };
+    }),
+  );
+}
+
+/** One run of the bare pipeline's sender to the receivers, timed; the copies are removed after. */
+async function timeFloor(
+  file: string,
+  receivers: Array<{ port: number; folder: string; process: TrackedProcess }>,
+): Promise<Run> {
+  const pids = receivers.map((r) => r.process.pid);
+  const cpu0 = await cpuOf('self', 'children');
+  const receiverCpu0 = await Promise.all(pids.map((pid) => cpuOf(pid, 'own')));
+  const { result: seconds, load } = await measureForeignLoad(pids, async () => {
+    const started = performance.now();
+    const p = spawnTracked(process.execPath, [
+      join(FLOOR_DIR, 'sender.mjs'),
+      file,
+      ...receivers.map((r) => String(r.port)),
+    ]);
+    await runToEnd(p, 'the bare Node pipeline');
+    return (performance.now() - started) / 1000;
+  });
+  // The sender (an ended child) and the receivers (running): the four processes, as ours' all four.
+  const receiverCpu1 = await Promise.all(pids.map((pid) => cpuOf(pid, 'own')));
+  const cpu = receiverCpu1.reduce(
+    (sum, c1, i) => {
+      const d = minus(c1, receiverCpu0[i] as Cpu);
+      return { user: sum.user + d.user, sys: sum.sys + d.sys };
+    },
+    minus(await cpuOf('self', 'children'), cpu0),
+  );
+  await Promise.all(receivers.map((r) => rm(join(r.folder, 'floor.bin'), { force: true })));
+  return { seconds, mbPerSec: (NODES.length * FILE.size) / MB / seconds, load, cpu };
+}
+
 /** Removes our copies (DELETE on each node), so that every round writes a new file, as tee does. */
 async function deleteCopies(nodes: StartedNode[]): Promise<void> {
   await Promise.all(
@@ -338,12 +394,14 @@ export async function benchReplicate(
   const flags = await quietNodeFlags();
   log(`starting ${NODES.join(', ')} (latency 0, --quiet ${flags.join(' ')}) in ${dir}`);
   const nodes = await Promise.all(NODES.map((name, i) => startNode(name, config, ports[i] as number, flags)));
+  const receivers = await startFloorReceivers(dir);
   const outs = NODES.map((n) => join(dir, `tee-${n}.bin`));
   log(`reading ${file} once so that it is in the page cache`);
   await warmPageCache(file);
 
   const tee: Run[] = [];
   const teeSync: Run[] = [];
+  const floor: Run[] = [];
   const ours: OursRun[] = [];
   const busy = (l: ForeignLoad | undefined) =>
     l && l.other > BUSY_WARNING ? `  (other programs used ${Math.round(l.other * 100)}% of the CPU)` : '';
@@ -358,6 +416,10 @@ export async function benchReplicate(
       teeSync.push(ts);
       log(`round ${round}/${rounds} tee + sync  ${ts.seconds.toFixed(2)} s${busy(ts.load)}`);
       await sleep(SETTLE_MS);
+      const f = await timeFloor(file, receivers);
+      floor.push(f);
+      log(`round ${round}/${rounds} bare Node   ${f.seconds.toFixed(2)} s${busy(f.load)}`);
+      await sleep(SETTLE_MS);
       const o = await timeOurs(file, config, nodes);
       ours.push(o);
       await deleteCopies(nodes);
@@ -371,6 +433,7 @@ export async function benchReplicate(
     const m = {
       teeS: mean(tee.map((r) => r.seconds)),
       teeSyncS: mean(teeSync.map((r) => r.seconds)),
+      floorS: mean(floor.map((r) => r.seconds)),
       oursS: mean(ours.map((r) => r.seconds)),
     };
     const nodeSampledMB = Object.fromEntries(
@@ -387,6 +450,7 @@ export async function benchReplicate(
       rounds,
       tee,
       teeSync,
+      floor,
       ours,
       mean: m,
       ratio,
@@ -394,6 +458,7 @@ export async function benchReplicate(
       spread: {
         tee: spread(tee.map((r) => r.seconds)),
         teeSync: spread(teeSync.map((r) => r.seconds)),
+        floor: spread(floor.map((r) => r.seconds)),
         ours: spread(ours.map((r) => r.seconds)),
       },
       memory: { cliPeakMB, nodeHwmMB: hwm, nodeSampledMB },
@@ -409,7 +474,7 @@ export async function benchReplicate(
     };
     return { ...result, report: renderReport(result) };
   } finally {
-    await Promise.all(nodes.map((n) => n.process.stop()));
+    await Promise.all([...nodes, ...receivers].map((n) => n.process.stop()));
   }
 }
 
@@ -443,6 +508,16 @@ function renderReport(r: ReplicateBenchResult): string {
       '',
       pct(r.spread.teeSync),
       other(r.teeSync),
+    ],
+    [
+      'bare Node pipeline (info)',
+      r.floor.map((x) => s(x.seconds)).join(' '),
+      s(r.mean.floorS),
+      mbs(r.mean.floorS),
+      s(r.mean.floorS / r.mean.teeS),
+      '',
+      pct(r.spread.floor),
+      other(r.floor),
     ],
     [
       'dsm replicate (ours)',
@@ -484,6 +559,7 @@ function renderReport(r: ReplicateBenchResult): string {
   const cpuRows = [
     cpuRow('tee (sh + tee)', cpuMean(r.tee.map((x) => x.cpu)), r.mean.teeS),
     cpuRow('tee + sync', cpuMean(r.teeSync.map((x) => x.cpu)), r.mean.teeSyncS),
+    cpuRow('bare Node pipeline (4 processes)', cpuMean(r.floor.map((x) => x.cpu)), r.mean.floorS),
     cpuRow('ours: dsm replicate (CLI)', cliCpu, 0),
     ...NODES.map((n, i) => cpuRow(`ours: ${n}`, nodeCpu[i] as Cpu, 0)),
     cpuRow('ours: all four processes', oursTotal, r.mean.oursS),
@@ -501,6 +577,8 @@ function renderReport(r: ReplicateBenchResult): string {
     '',
     `ours / (tee + sync) = ${s(r.ratioToTeeSync)}: our nodes fsync each copy before renaming it into place, tee`,
     'does not (its 3 GiB are still being written back by the kernel when it exits); tee + sync does the same work.',
+    `ours / bare Node pipeline = ${s(r.mean.oursS / r.mean.floorS)}: what dsm adds (Node start-up of the CLI, config and`,
+    'token, 100-continue, versions, manifest, verification, progress) to the floor of the same work in Node.',
     `When each node answered, from the CLI's report: ${answered}.`,
     '',
     table(
