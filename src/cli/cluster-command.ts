@@ -18,14 +18,14 @@
  * or Ctrl+Break. The nodes share the console and see the Ctrl+C too; either way each one is asked to stop
  * through its IPC channel (see node-process.ts) and ends gracefully.
  *
- * This file defines the command and its flags; `cluster-run.ts` runs it.
+ * This file defines the command and its flags; `run-cluster.ts` runs it.
  */
 import { Command } from 'commander';
 import { DEFAULTS } from '../shared/defaults.js';
 import { tr } from '../shared/i18n.js';
 import type { CliContext } from './cli-context.js';
-import type { ClusterDeps } from './cluster-run.js';
 import { DEFAULT_CONFIG, portArg } from './options.js';
+import type { ClusterDeps } from './run-cluster.js';
 
 export interface ClusterFlags {
   config?: string;
@@ -88,7 +88,7 @@ export function clusterCommand(
     );
   // The supervisor, gateway and dashboard load only when a cluster starts.
   cmd.action((flags: ClusterFlags) =>
-    run(import('./cluster-run.js').then((m) => m.runCluster(flags, ctx, deps ?? m.defaultClusterDeps(ctx)))),
+    run(import('./run-cluster.js').then((m) => m.runCluster(flags, ctx, deps ?? m.defaultClusterDeps(ctx)))),
   );
   return cmd;
 }

@@ -10,7 +10,7 @@
  * before or during the body, is replaced by another replica (see gateway/stream-failover.ts). Every
  * switch is logged: `stream demo.mp4: node1 failed at byte 8388608 (reset), continuing from node2`.
  *
- * This file defines the command and its flags; `gateway-run.ts` runs it.
+ * This file defines the command and its flags; `run-gateway.ts` runs it.
  */
 import { Command } from 'commander';
 import { DEFAULTS } from '../shared/defaults.js';
@@ -70,6 +70,6 @@ export function gatewayCommand(ctx: CliContext, run: (p: Promise<number>) => voi
       DEFAULTS.gatewayProbeIntervalMs,
     );
   // The gateway's modules load only when it starts.
-  cmd.action((flags: GatewayFlags) => run(import('./gateway-run.js').then((m) => m.runGateway(flags, ctx))));
+  cmd.action((flags: GatewayFlags) => run(import('./run-gateway.js').then((m) => m.runGateway(flags, ctx))));
   return cmd;
 }

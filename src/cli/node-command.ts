@@ -12,7 +12,7 @@
  * (`antiEntropyIntervalMs` / `--anti-entropy-interval-ms`). A peer on port 0 in the file cannot be
  * found and is left out. A node started from flags alone has no peers. Every node scrubs its own disk.
  *
- * This file defines the command and its flags; `node-run.ts` runs it.
+ * This file defines the command and its flags; `run-node.ts` runs it.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS } from '../shared/defaults.js';
@@ -159,6 +159,6 @@ export function nodeCommand(ctx: CliContext, run: (p: Promise<number>) => void):
     );
   // The node's own modules (server, store, logger) load only when a node starts: every other command
   // starts faster without them.
-  cmd.action((flags: NodeFlags) => run(import('./node-run.js').then((m) => m.runNode(flags, cmd, ctx))));
+  cmd.action((flags: NodeFlags) => run(import('./run-node.js').then((m) => m.runNode(flags, cmd, ctx))));
   return cmd;
 }

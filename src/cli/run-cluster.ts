@@ -34,10 +34,10 @@ import type { CliContext } from './cli-context.js';
 import type { ClusterFlags } from './cluster-command.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
 import { exitDescription } from './exit-description.js';
-import { makeGateway } from './gateway-run.js';
 import { lanUrls } from './lan-urls.js';
 import { mayOpenBrowser, openUrl } from './open-url.js';
 import { DEFAULT_CONFIG } from './options.js';
+import { makeGateway } from './run-gateway.js';
 import { DEMO_NAME, type SeedFn, seedDemo } from './seed-demo.js';
 import { onShutdownSignal } from './signals.js';
 
