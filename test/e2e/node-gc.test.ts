@@ -1,7 +1,8 @@
 /**
  * A node taking a large upload does not keep running full garbage collections (cli/v8-tuning.ts).
  * With V8's incremental marking on, this upload made a node run 12–15 mark-compacts; with it off, 0–1
- * (2 runs each, 2026-11-26). Counted from the node's own `--trace-gc` lines, over a real socket.
+ * (2 runs each, 2026-11-26); the bound, 5, leaves room for a machine busy with other tests. Counted from
+ * the node's own `--trace-gc` lines, over a real socket.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -64,13 +65,13 @@ describe('dsm node under a large upload', () => {
     await dir?.cleanup();
   });
 
-  it(`runs at most 3 full collections while it stores ${UPLOAD_MIB} MiB`, async () => {
+  it(`runs at most 5 full collections while it stores ${UPLOAD_MIB} MiB`, async () => {
     const before = markCompacts(node.output());
     const status = await upload(`${node.url}/big.bin`, UPLOAD_MIB);
     assert.equal(status, 201);
     const during = markCompacts(node.output()) - before;
     // The trace is there and in the expected form (else a count of 0 would prove nothing).
     assert.match(node.output(), /Scavenge/);
-    assert.ok(during <= 3, `${during} mark-compacts during the upload:\n${node.output().slice(-2000)}`);
+    assert.ok(during <= 5, `${during} mark-compacts during the upload:\n${node.output().slice(-2000)}`);
   });
 });
