@@ -56,7 +56,7 @@ const BIG_SIZE = 256 * MiB;
 const SMALL_SIZE = 16 * KiB;
 const HUGE_SIZE = 1 * GiB;
 const RANGE_BLOCK = 64 * KiB;
-const FILES = {
+export const FILES = {
   big: { name: 'big-256MiB.bin', size: BIG_SIZE },
   small: { name: 'small-16KiB.bin', size: SMALL_SIZE },
   huge: { name: 'huge-1GiB.bin', size: HUGE_SIZE },
@@ -341,7 +341,7 @@ async function startOurs(opts: {
  * these files, which must not overlap a measured run. Waits until /_dsm/files lists every file with a
  * hash (a server without that endpoint, like a stand-in, is not waited for).
  */
-async function waitForHashes(base: string, log: (msg: string) => void): Promise<void> {
+export async function waitForHashes(base: string, log: (msg: string) => void): Promise<void> {
   const started = Date.now();
   let logged = false;
   for (;;) {

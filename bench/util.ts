@@ -37,6 +37,8 @@ export interface BenchOutcome {
   json: unknown;
   /** False when a target is missed. */
   passed: boolean;
+  /** The module has no targets: its figures are for information (passed is then true). */
+  informational?: boolean;
 }
 
 export interface BenchModule {
