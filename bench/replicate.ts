@@ -488,37 +488,21 @@ function renderReport(r: ReplicateBenchResult): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const busiest = Math.max(0, ...[...r.tee, ...r.teeSync, ...r.ours].map((x) => x.load?.other ?? 0));
   const mark = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  /** A reference line: its rounds, mean, MB/s and ratio to tee, no target. */
+  const reference = (label: string, runs: Run[], meanS: number, spreadOf: number) => [
+    label,
+    runs.map((x) => s(x.seconds)).join(' '),
+    s(meanS),
+    mbs(meanS),
+    s(meanS / r.mean.teeS),
+    '',
+    pct(spreadOf),
+    other(runs),
+  ];
   const rows = [
-    [
-      'tee n1 n2 n3 < file',
-      r.tee.map((x) => s(x.seconds)).join(' '),
-      s(r.mean.teeS),
-      mbs(r.mean.teeS),
-      '1.00',
-      '',
-      pct(r.spread.tee),
-      other(r.tee),
-    ],
-    [
-      'tee + sync (info)',
-      r.teeSync.map((x) => s(x.seconds)).join(' '),
-      s(r.mean.teeSyncS),
-      mbs(r.mean.teeSyncS),
-      s(r.mean.teeSyncS / r.mean.teeS),
-      '',
-      pct(r.spread.teeSync),
-      other(r.teeSync),
-    ],
-    [
-      'bare Node pipeline (info)',
-      r.floor.map((x) => s(x.seconds)).join(' '),
-      s(r.mean.floorS),
-      mbs(r.mean.floorS),
-      s(r.mean.floorS / r.mean.teeS),
-      '',
-      pct(r.spread.floor),
-      other(r.floor),
-    ],
+    reference('tee n1 n2 n3 < file', r.tee, r.mean.teeS, r.spread.tee),
+    reference('tee + sync (info)', r.teeSync, r.mean.teeSyncS, r.spread.teeSync),
+    reference('bare Node pipeline (info)', r.floor, r.mean.floorS, r.spread.floor),
     [
       'dsm replicate (ours)',
       r.ours.map((x) => s(x.seconds)).join(' '),

@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startNginx } from './nginx.js';
-import { FILES, waitForHashes } from './serving.js';
+import { FILES, type FileKey, startOurs } from './serving.js';
 import {
   type BenchContext,
   type BenchModule,
@@ -55,35 +55,10 @@ async function startFloor(root: string, names: string[]): Promise<{ url: string;
   return { url: `http://127.0.0.1:${port}`, process: p };
 }
 
-async function startOurs(root: string, cwd: string, log: (m: string) => void) {
-  const port = await freePort();
-  const p = spawnTracked(
-    process.execPath,
-    [
-      join(projectRoot, 'bin', 'dsm.js'),
-      'node',
-      '--name',
-      'bench',
-      '--port',
-      String(port),
-      '--root',
-      root,
-      '--latency-ms',
-      '0',
-      '--quiet',
-    ],
-    { cwd },
-  );
-  await waitForOutput(p, /listening on http:\/\/127\.0\.0\.1:\d+/, 60_000);
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHashes(url, log);
-  return { url, process: p };
-}
-
 /** One 64 KiB range from each server: a 206 with 64 KiB, so that req/s means the same thing. */
-async function checkServers(urls: Record<Server, string>, name: string): Promise<void> {
+async function checkServers(urls: Record<Server, (file: FileKey) => string>): Promise<void> {
   for (const server of SERVERS) {
-    const res = await fetch(`${urls[server]}/${name}`, { headers: { Range: 'bytes=65536-131071' } });
+    const res = await fetch(urls[server]('big'), { headers: { Range: 'bytes=65536-131071' } });
     const body = Buffer.from(await res.arrayBuffer());
     if (res.status !== 206 || body.length !== 64 * KiB) {
       throw new Error(`${server} answered a 64 KiB range with ${res.status} and ${body.length} bytes`);
@@ -111,13 +86,24 @@ async function runServingFloor(ctx: BenchContext): Promise<BenchOutcome> {
   log('starting nginx, the bare Node server and our node');
   const nginx = await startNginx({ nginx: tools.nginx ?? 'nginx', root: filesRoot, dir: work });
   const floor = await startFloor(filesRoot, [FILES.big.name, FILES.small.name]);
-  const ours = await startOurs(oursRoot, work, log);
-  const urls: Record<Server, string> = { nginx: nginx.url, floor: floor.url, ours: ours.url };
+  const ours = await startOurs({
+    root: oursRoot,
+    cwd: work,
+    serverCmd: undefined,
+    pathTemplate: undefined,
+    log,
+  });
+  const byName = (base: string) => (file: FileKey) => `${base}/${FILES[file].name}`;
+  const urls: Record<Server, (file: FileKey) => string> = {
+    nginx: byName(nginx.url),
+    floor: byName(floor.url),
+    ours: ours.url,
+  };
   try {
-    await checkServers(urls, FILES.big.name);
-    const workloads = [
-      { workload: 'range64k_c32', file: FILES.big.name, script: scripts.range },
-      { workload: 'small_c32', file: FILES.small.name, script: scripts.plain },
+    await checkServers(urls);
+    const workloads: Array<{ workload: string; file: FileKey; script: string }> = [
+      { workload: 'range64k_c32', file: 'big', script: scripts.range },
+      { workload: 'small_c32', file: 'small', script: scripts.plain },
     ];
     const rows: Row[] = [];
     for (const w of workloads) {
@@ -130,7 +116,7 @@ async function runServingFloor(ctx: BenchContext): Promise<BenchOutcome> {
         for (const server of SERVERS) {
           const r = await runWrk({
             wrk: tools.wrk ?? 'wrk',
-            url: `${urls[server]}/${w.file}`,
+            url: urls[server](w.file),
             connections: CONNECTIONS,
             seconds,
             script: w.script,
@@ -150,7 +136,7 @@ async function runServingFloor(ctx: BenchContext): Promise<BenchOutcome> {
     const json = { bench: 'serving-floor', date: new Date().toISOString(), rounds, seconds, rows };
     return { report: renderReport(rows, rounds, seconds), json, passed: true, informational: true };
   } finally {
-    await Promise.all([nginx.stop(), floor.process.stop(), ours.process.stop()]);
+    await Promise.all([nginx.stop(), floor.process.stop(), ours.stop()]);
   }
 }
 

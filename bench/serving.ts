@@ -61,7 +61,7 @@ export const FILES = {
   small: { name: 'small-16KiB.bin', size: SMALL_SIZE },
   huge: { name: 'huge-1GiB.bin', size: HUGE_SIZE },
 } as const;
-type FileKey = keyof typeof FILES;
+export type FileKey = keyof typeof FILES;
 
 /** Targets for ours / nginx (and for peak RSS). */
 export const TARGETS = { largeFiles: 0.6, ranges: 0.4, smallFiles: 0.3, rssMB: 200 } as const;
@@ -287,7 +287,7 @@ async function prepareOursRoot(root: string, files: string[]): Promise<void> {
  * Starts our node (or the `--server-cmd` stand-in, with {port}, {host} and {root} filled in) and waits for
  * its "listening on http://127.0.0.1:PORT" line.
  */
-async function startOurs(opts: {
+export async function startOurs(opts: {
   root: string;
   /** Not the project folder, so that a nodes.json there is not picked up. */
   cwd: string;
