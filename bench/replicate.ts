@@ -12,10 +12,11 @@
  *              ours / (tee + sync) compares the same amount of work; ours / tee is the target's ratio.
  *   for info   a bare Node.js pipeline (bench/replicate-floor/): a sender that reads, hashes and writes
  *              each chunk to 3 chunked PUTs, and 3 receivers that only hash, write in 64 KiB pieces
- *              (an fdatasync every 32 MiB in the background, as our nodes), fsync and rename. What Node itself costs for this work on this machine, with none of
- *              dsm's checks, versions, manifest or start-up: ours / floor is what dsm adds to it.
+ *              (an fdatasync every 32 MiB in the background, as our nodes), fsync and rename: what Node
+ *              itself costs for this work on this machine, with none of dsm's checks, versions,
+ *              manifest or start-up. ours / floor is what dsm adds to it.
  *
- * Rounds are interleaved (tee, tee + sync, ours; tee, tee + sync, ours…). Between runs the outputs are
+ * Rounds are interleaved (tee, tee + sync, bare pipeline, ours; tee…). Between runs the outputs are
  * removed (tee's files with rm, our copies with a DELETE to each node) and nothing else is dropped: the
  * source file stays in the page cache, read once before measuring.
  *
@@ -307,10 +308,14 @@ async function timeOurs(file: string, config: string, nodes: StartedNode[]): Pro
 
 const FLOOR_DIR = join(projectRoot, 'bench', 'replicate-floor');
 
-/** The bare pipeline's receivers (bench/replicate-floor/receiver.mjs), one folder each. */
-async function startFloorReceivers(
-  dir: string,
-): Promise<Array<{ port: number; folder: string; process: TrackedProcess }>> {
+/** One of the bare pipeline's receivers (bench/replicate-floor/receiver.mjs) and the folder it writes to. */
+interface FloorReceiver {
+  port: number;
+  folder: string;
+  process: TrackedProcess;
+}
+
+async function startFloorReceivers(dir: string): Promise<FloorReceiver[]> {
   const ports = await freePorts(NODES.length);
   return Promise.all(
     NODES.map(async (name, i) => {
@@ -325,10 +330,7 @@ async function startFloorReceivers(
 }
 
 /** One run of the bare pipeline's sender to the receivers, timed; the copies are removed after. */
-async function timeFloor(
-  file: string,
-  receivers: Array<{ port: number; folder: string; process: TrackedProcess }>,
-): Promise<Run> {
+async function timeFloor(file: string, receivers: FloorReceiver[]): Promise<Run> {
   const pids = receivers.map((r) => r.process.pid);
   const cpu0 = await cpuOf('self', 'children');
   const receiverCpu0 = await Promise.all(pids.map((pid) => cpuOf(pid, 'own')));
@@ -486,7 +488,10 @@ function renderReport(r: ReplicateBenchResult): string {
     return loads.length ? `${Math.round(Math.max(...loads) * 100)}%` : '-';
   };
   const pct = (x: number) => `${Math.round(x * 100)}%`;
-  const busiest = Math.max(0, ...[...r.tee, ...r.teeSync, ...r.ours].map((x) => x.load?.other ?? 0));
+  const busiest = Math.max(
+    0,
+    ...[...r.tee, ...r.teeSync, ...r.floor, ...r.ours].map((x) => x.load?.other ?? 0),
+  );
   const mark = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   /** A reference line: its rounds, mean, MB/s and ratio to tee, no target. */
   const reference = (label: string, runs: Run[], meanS: number, spreadOf: number) => [

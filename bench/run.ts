@@ -43,6 +43,12 @@ const modules: BenchModule[] = [
   gatewayBench,
 ];
 
+/** The last line's word on a module's figures. */
+function verdictOf(outcome: BenchOutcome): string {
+  if (outcome.informational) return 'for information, no targets';
+  return outcome.passed ? 'all targets met' : 'some targets missed';
+}
+
 const usage = `Usage: npm run bench -- [options]
 
   --only <names>        modules to run, comma-separated: ${modules.map((m) => m.name).join(', ')}
@@ -124,7 +130,7 @@ async function main(): Promise<number> {
     await writeFile(file, `${JSON.stringify(outcome.json, null, 2)}\n`);
     console.log(`\n${outcome.report}\n`);
     console.log(
-      `${module.name}: ${outcome.informational ? 'for information, no targets' : outcome.passed ? 'all targets met' : 'some targets missed'}; took ` +
+      `${module.name}: ${verdictOf(outcome)}; took ` +
         `${Math.round((Date.now() - started) / 1000)} s; figures in ${file}`,
     );
     allPassed &&= outcome.passed;

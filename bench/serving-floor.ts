@@ -7,10 +7,9 @@
  *
  *   npm run bench -- --only serving-floor --rounds 3
  */
-import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { startNginx } from './nginx.js';
-import { FILES, type FileKey, startOurs } from './serving.js';
+import { FILES, type FileKey, prepareOursRoot, RANGE_BLOCK, startOurs } from './serving.js';
 import {
   type BenchContext,
   type BenchModule,
@@ -18,8 +17,6 @@ import {
   ensureRandomFile,
   formatNumber,
   freePort,
-  KiB,
-  linkOrCopy,
   mean,
   projectRoot,
   requireTools,
@@ -55,13 +52,14 @@ async function startFloor(root: string, names: string[]): Promise<{ url: string;
   return { url: `http://127.0.0.1:${port}`, process: p };
 }
 
-/** One 64 KiB range from each server: a 206 with 64 KiB, so that req/s means the same thing. */
+/** One range from each server: a 206 with RANGE_BLOCK bytes, so that req/s means the same thing. */
 async function checkServers(urls: Record<Server, (file: FileKey) => string>): Promise<void> {
   for (const server of SERVERS) {
-    const res = await fetch(urls[server]('big'), { headers: { Range: 'bytes=65536-131071' } });
+    const range = `bytes=${RANGE_BLOCK}-${2 * RANGE_BLOCK - 1}`;
+    const res = await fetch(urls[server]('big'), { headers: { Range: range } });
     const body = Buffer.from(await res.arrayBuffer());
-    if (res.status !== 206 || body.length !== 64 * KiB) {
-      throw new Error(`${server} answered a 64 KiB range with ${res.status} and ${body.length} bytes`);
+    if (res.status !== 206 || body.length !== RANGE_BLOCK) {
+      throw new Error(`${server} answered Range: ${range} with ${res.status} and ${body.length} bytes`);
     }
   }
 }
@@ -74,32 +72,36 @@ async function runServingFloor(ctx: BenchContext): Promise<BenchOutcome> {
   const filesRoot = join(big, '..');
   const work = await tempDir('dsm-bench-floor-');
   const oursRoot = join(work, 'ours-root');
-  await mkdir(oursRoot, { recursive: true });
-  for (const f of [big, small]) await linkOrCopy(f, join(oursRoot, basename(f)));
+  await prepareOursRoot(oursRoot, [big, small]);
   await warmPageCache(big);
   await warmPageCache(small);
   const scripts = {
-    range: await writeScript(work, 'range.lua', rangeScript(FILES.big.size, 64 * KiB)),
+    range: await writeScript(work, 'range.lua', rangeScript(FILES.big.size, RANGE_BLOCK)),
     plain: await writeScript(work, 'plain.lua', plainScript()),
   };
 
   log('starting nginx, the bare Node server and our node');
-  const nginx = await startNginx({ nginx: tools.nginx ?? 'nginx', root: filesRoot, dir: work });
-  const floor = await startFloor(filesRoot, [FILES.big.name, FILES.small.name]);
-  const ours = await startOurs({
-    root: oursRoot,
-    cwd: work,
-    serverCmd: undefined,
-    pathTemplate: undefined,
-    log,
-  });
-  const byName = (base: string) => (file: FileKey) => `${base}/${FILES[file].name}`;
-  const urls: Record<Server, (file: FileKey) => string> = {
-    nginx: byName(nginx.url),
-    floor: byName(floor.url),
-    ours: ours.url,
-  };
+  /** Stops of the servers started so far: whatever happens next, each one is stopped. */
+  const stops: Array<() => Promise<void>> = [];
   try {
+    const nginx = await startNginx({ nginx: tools.nginx ?? 'nginx', root: filesRoot, dir: work });
+    stops.push(nginx.stop);
+    const floor = await startFloor(filesRoot, [FILES.big.name, FILES.small.name]);
+    stops.push(floor.process.stop);
+    const ours = await startOurs({
+      root: oursRoot,
+      cwd: work,
+      serverCmd: undefined,
+      pathTemplate: undefined,
+      log,
+    });
+    stops.push(ours.stop);
+    const byName = (base: string) => (file: FileKey) => `${base}/${FILES[file].name}`;
+    const urls: Record<Server, (file: FileKey) => string> = {
+      nginx: byName(nginx.url),
+      floor: byName(floor.url),
+      ours: ours.url,
+    };
     await checkServers(urls);
     const workloads: Array<{ workload: string; file: FileKey; script: string }> = [
       { workload: 'range64k_c32', file: 'big', script: scripts.range },
@@ -136,7 +138,7 @@ async function runServingFloor(ctx: BenchContext): Promise<BenchOutcome> {
     const json = { bench: 'serving-floor', date: new Date().toISOString(), rounds, seconds, rows };
     return { report: renderReport(rows, rounds, seconds), json, passed: true, informational: true };
   } finally {
-    await Promise.all([nginx.stop(), floor.process.stop(), ours.stop()]);
+    await Promise.all(stops.map((stop) => stop()));
   }
 }
 

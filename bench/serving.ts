@@ -55,7 +55,7 @@ import { plainScript, rangeScript, rangeVerifyScript, runWrk, type WrkResult, wr
 const BIG_SIZE = 256 * MiB;
 const SMALL_SIZE = 16 * KiB;
 const HUGE_SIZE = 1 * GiB;
-const RANGE_BLOCK = 64 * KiB;
+export const RANGE_BLOCK = 64 * KiB;
 export const FILES = {
   big: { name: 'big-256MiB.bin', size: BIG_SIZE },
   small: { name: 'small-16KiB.bin', size: SMALL_SIZE },
@@ -278,7 +278,7 @@ async function startNginxTarget(bin: string, root: string, dir: string): Promise
 }
 
 /** Our node's root: hard links to the shared test files (same page cache, separate folder). */
-async function prepareOursRoot(root: string, files: string[]): Promise<void> {
+export async function prepareOursRoot(root: string, files: string[]): Promise<void> {
   await mkdir(root, { recursive: true });
   for (const file of files) await linkOrCopy(file, join(root, basename(file)));
 }
